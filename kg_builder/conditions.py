@@ -1,0 +1,78 @@
+"""Conditions of a benefit segment: structured where the dictionary knows the words, verbatim otherwise.
+
+Structured: a qualification (any of the listed ones, with new/renewed status), a numeric threshold on
+a named quantity, a yes/no fact, an industry (any of the listed GB/T 4754 sections). A subject clause
+(对…的) with none of these becomes a text condition, which an enterprise must confirm itself.
+"""
+from __future__ import annotations
+
+import re
+
+from .measures import ClauseFacts, Condition
+from .segment import Segment, condition_clauses
+
+LEAD = re.compile(r"^(?:对于|对|且|并且|同时|凡)")
+TAIL = re.compile(r"(?:的)$")
+METHOD_INSIDE = re.compile(r"按照|(?<=[企业构体])按")
+
+
+def _status(facts: ClauseFacts, a: int, b: int) -> str | None:
+    found = facts.of("status", a, b)
+    return found[0].attrs["status"] if found else None
+
+
+def _grouped(facts: ClauseFacts, kind: str, a: int, b: int, status: str | None) -> list[Condition]:
+    found = facts.of(kind, a, b)
+    if not found:
+        return []
+    start, end = found[0].start, found[-1].end
+    concepts = tuple(dict.fromkeys(f.attrs["concept"] for f in found))
+    return [Condition(kind, start, end, facts.text[start:end], concepts,
+                      status=status if kind == "qualification" else None)]
+
+
+def structured(facts: ClauseFacts, a: int, b: int, status: str | None) -> list[Condition]:
+    out = _grouped(facts, "qualification", a, b, status) + _grouped(facts, "industry", a, b, None)
+    for t in facts.of("threshold", a, b):
+        out.append(Condition("threshold", t.start, t.end, facts.text[t.start:t.end], op=t.attrs["op"],
+                             value=t.attrs["value"], unit=t.attrs["unit"], quantity=t.attrs["quantity"]))
+    for f in facts.of("flag", a, b):
+        out.append(Condition("flag", f.start, f.end, facts.text[f.start:f.end], (f.attrs["concept"],)))
+    return sorted(out, key=lambda c: c.start)
+
+
+def text_condition(facts: ClauseFacts, a: int, b: int) -> Condition:
+    method = METHOD_INSIDE.search(facts.text, a + 1, b)  # '…的高成长企业按营业收入的增量…' stops at 按
+    b = method.start() if method else b
+    s = facts.text[a:b]
+    lead, tail = LEAD.match(s), TAIL.search(s)
+    a2 = a + (lead.end() if lead else 0)
+    b2 = b - (len(tail.group()) if tail else 0)
+    a, b = (a2, b2) if b2 > a2 else (a, b)
+    return Condition("text", a, b, facts.text[a:b])
+
+
+def conditions_of(facts: ClauseFacts, seg: Segment) -> list[Condition]:
+    status = _status(facts, seg.start, seg.opener)
+    out: list[Condition] = []
+    for a, b, tag in condition_clauses(facts.text, seg):
+        found = structured(facts, a, b, status)
+        if found:
+            out.extend(found)
+        elif tag == "subject":
+            out.append(text_condition(facts, a, b))
+    if not out:  # nothing says who qualifies: the enterprise must confirm the clause's own words
+        clauses = [c for c in condition_clauses(facts.text, seg) if c[2] == "other" and c[1] - c[0] >= 4]
+        a, b = (clauses[0][0], clauses[-1][1]) if clauses else (seg.start, seg.end)
+        out.append(Condition("text", a, b, facts.text[a:b]))
+    return out
+
+
+def element_conditions(facts: ClauseFacts, seg: Segment, elements: list[tuple[int, int]], index: int,
+                       shared: list[Condition]) -> list[Condition]:
+    """Conditions of one listed subject: its own, plus the shared ones that lie outside the list."""
+    a, b = elements[index]
+    lo, hi = elements[0][0], elements[-1][1]
+    own = structured(facts, a, b, _status(facts, seg.start, seg.opener)) or [Condition("text", a, b, facts.text[a:b])]
+    kept = [c for c in shared if c.end <= lo or c.start >= hi]
+    return sorted(kept + own, key=lambda c: c.start)

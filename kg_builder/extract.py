@@ -1,0 +1,86 @@
+"""Run the pipeline over every clause of a parsed text and collect measures, rules and coverage."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .config import BuildConfig
+from .lexicon import Lexicon, alternation, load_lexicon
+from .measures import ClauseFacts, Measure, extract_measures
+from .nlp import Finding, make_nlp
+from .structure import Node, Structure
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule across measures, e.g. 附则（二）'从高、从优、不重复'."""
+
+    kind: str  # no_duplication
+    clause: str
+    label: str
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass
+class Extraction:
+    structure: Structure
+    measures: list[Measure]
+    rules: list[Rule]
+    facts: dict[str, ClauseFacts] = field(default_factory=dict)
+
+    def uncovered(self) -> list[tuple[str, int, int]]:
+        """Sentences of operative clauses that produced no measure (clause id, start, end)."""
+        out = []
+        for node in self.structure.clauses():
+            if node.clause.startswith("附则"):
+                continue
+            for a, b in _sentences(node):
+                if not any(m.start < b and a < m.end for m in self.measures if m.clause == node.clause):
+                    out.append((node.clause, a, b))
+        return out
+
+
+def _sentences(node: Node) -> list[tuple[int, int]]:
+    return [s for n in node.walk() for s in n.sentences]
+
+
+def _article_and_item(structure: Structure, node: Node) -> tuple[int | None, int | None]:
+    if node.kind == "item":
+        parent = next(n for n in structure.root.walk() if node in n.children)
+        return parent.number, node.number
+    return node.number, None
+
+
+def clause_facts(structure: Structure, node: Node, lexicon_path) -> ClauseFacts:
+    nlp = make_nlp(lexicon_path)
+    a, b = node.body_start, node.end
+    doc = nlp(structure.text[a:b])
+    moved = {id(f): Finding(f.kind, f.start + a, f.end + a, dict(f.attrs)) for f in doc.user_data.get("findings", [])}
+    for f in moved.values():  # thresholds and caps point at the number they consume
+        if "number" in f.attrs:
+            f.attrs["number"] = moved[id(f.attrs["number"])]
+    found = list(moved.values())
+    article, item = _article_and_item(structure, node)
+    return ClauseFacts(structure.text, node.clause, node.label, article, item, a, b, found)
+
+
+def _rules(structure: Structure, lexicon: Lexicon) -> list[Rule]:
+    pattern = re.compile(alternation(lexicon.data.get("no_duplication", [])))
+    out = []
+    for node in structure.clauses():
+        for a, b in _sentences(node):
+            if pattern.search(structure.text, a, b):
+                out.append(Rule("no_duplication", node.clause, node.label, a, b, structure.text[a:b]))
+    return out
+
+
+def extract(structure: Structure, *, config: BuildConfig = BuildConfig()) -> Extraction:
+    lexicon = load_lexicon(config.lexicon_path)
+    measures, facts = [], {}
+    for node in structure.clauses():
+        facts[node.clause] = cf = clause_facts(structure, node, config.lexicon_path)
+        if not node.clause.startswith("附则"):
+            measures.extend(extract_measures(cf, lexicon))
+    return Extraction(structure, measures, _rules(structure, lexicon), facts)

@@ -1,0 +1,84 @@
+"""The domain dictionary (resources/lexicon.yaml) loaded into compiled, longest-first matchers."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .errors import PolicyInputError
+
+
+@dataclass(frozen=True)
+class Concept:
+    scheme: str  # qualification | quantity | flag | industry
+    id: str
+    zh: str
+    en: str
+    unit: str | None = None
+    short: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    data: dict
+    concepts: dict[str, Concept]
+    matchers: dict[str, re.Pattern]  # scheme -> pattern whose group names are concept ids
+    profile_matchers: dict[str, re.Pattern]
+
+    def concept(self, cid: str) -> Concept:
+        return self.concepts[cid]
+
+    def data_terms(self, cid: str) -> list[str]:
+        """All literal terms of a concept: its label, terms and profile terms."""
+        for key in ("qualifications", "quantities", "flags", "industries"):
+            for e in self.data.get(key, []):
+                if e["id"] == cid:
+                    return [e["zh"], *(e.get("terms") or []), *(e.get("profile_terms") or [])]
+        raise KeyError(cid)
+
+    def of(self, scheme: str) -> list[Concept]:
+        return [c for c in self.concepts.values() if c.scheme == scheme]
+
+
+def alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w)
+
+
+def _matcher(entries: list[dict], extra_key: str | None = None) -> re.Pattern:
+    """One regex for a scheme; a match's `lastgroup` is the concept id. Longest terms first overall."""
+    alts = []
+    for e in entries:
+        terms = list(e.get("terms") or []) + ([e["zh"]] if "zh" in e else [])
+        if extra_key:
+            terms += e.get(extra_key) or []
+        for term in terms:
+            alts.append((len(term), f"(?P<{e['id']}_{len(alts)}>{re.escape(term)})"))
+        if e.get("pattern"):
+            alts.append((100, f"(?P<{e['id']}_{len(alts)}>{e['pattern']})"))
+    alts.sort(key=lambda a: -a[0])
+    return re.compile("|".join(a for _, a in alts), re.IGNORECASE)
+
+
+def concept_of(match: re.Match) -> str:
+    return match.lastgroup.rsplit("_", 1)[0]
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(path: Path) -> Lexicon:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise PolicyInputError(str(path), f"cannot read the lexicon ({err})") from err
+    concepts, matchers, profile = {}, {}, {}
+    for scheme, key in (("qualification", "qualifications"), ("quantity", "quantities"),
+                        ("flag", "flags"), ("industry", "industries")):
+        entries = data.get(key, [])
+        for e in entries:
+            concepts[e["id"]] = Concept(scheme, e["id"], e["zh"], e.get("en", e["zh"]), e.get("unit"),
+                                        tuple(e.get("short", ())))
+        matchers[scheme] = _matcher(entries)
+        profile[scheme] = _matcher(entries, "profile_terms")
+    return Lexicon(data, concepts, matchers, profile)

