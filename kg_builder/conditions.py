@@ -21,8 +21,16 @@ def _status(facts: ClauseFacts, a: int, b: int) -> str | None:
     return found[0].attrs["status"] if found else None
 
 
+def _outermost(facts: ClauseFacts, kind: str, a: int, b: int):
+    """Findings of `kind` not nested in a longer structured finding ('委托知识产权服务机构' hides '知识产权服务机构')."""
+    others = [f for k in ("qualification", "flag", "industry", "threshold") for f in facts.of(k, a, b)]
+    return [f for f in facts.of(kind, a, b)
+            if not any(o is not f and o.start <= f.start and f.end <= o.end and (o.end - o.start) > (f.end - f.start)
+                       for o in others)]
+
+
 def _grouped(facts: ClauseFacts, kind: str, a: int, b: int, status: str | None) -> list[Condition]:
-    found = facts.of(kind, a, b)
+    found = _outermost(facts, kind, a, b)
     if not found:
         return []
     start, end = found[0].start, found[-1].end
@@ -36,7 +44,7 @@ def structured(facts: ClauseFacts, a: int, b: int, status: str | None) -> list[C
     for t in facts.of("threshold", a, b):
         out.append(Condition("threshold", t.start, t.end, facts.text[t.start:t.end], op=t.attrs["op"],
                              value=t.attrs["value"], unit=t.attrs["unit"], quantity=t.attrs["quantity"]))
-    for f in facts.of("flag", a, b):
+    for f in _outermost(facts, "flag", a, b):
         out.append(Condition("flag", f.start, f.end, facts.text[f.start:f.end], (f.attrs["concept"],)))
     return sorted(out, key=lambda c: c.start)
 

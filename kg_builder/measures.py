@@ -157,11 +157,21 @@ def _base(facts: ClauseFacts, seg: Segment, ratio: Finding, lexicon: Lexicon) ->
 
 
 def _beneficiary(facts: ClauseFacts, seg: Segment) -> str:
-    found = facts.of("beneficiary", seg.start, seg.end)
-    near = [b for b in found if 0 <= b.start - seg.opener <= 3 or 0 <= seg.opener - b.end <= 1]
-    before = [b for b in found if b.end <= seg.opener]
-    chosen = near[0] if near else (max(before, key=lambda b: (b.end, b.end - b.start)) if before else None)
-    return facts.text[chosen.start:chosen.end] if chosen else "企业"
+    """Who is paid, in order: '给予运营机构…' / '对管理机构给予…', the head noun of the subject clause
+    ('…的国家高新技术企业，'), a clause-initial subject ('企业委托…'), the object of a purpose verb ('支持各类科技创新机构')."""
+    text, found = facts.text, facts.of("beneficiary", seg.start, seg.end)
+    starts = {a for a, _ in seg.clauses}
+    rules = (
+        lambda b: 0 <= b.start - seg.opener <= 3 or 0 <= seg.opener - b.end <= 1,
+        lambda b: b.end <= seg.opener and (b.end in {c[1] for c in seg.clauses}) and "的" in text[seg.start:b.start],
+        lambda b: b.start in starts or b.start - 1 in starts and text[b.start - 1] in "对",
+        lambda b: b.end <= seg.opener and re.search(r"(?:支持|鼓励|引导|推动)(?:各类)?$", text[seg.start:b.start]),
+    )
+    for rule in rules:
+        hits = [b for b in found if rule(b)]
+        if hits:
+            return text[hits[0].start:hits[0].end]
+    return "企业"
 
 
 def _benefit(facts: ClauseFacts, seg: Segment) -> str:

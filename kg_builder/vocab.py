@@ -1,0 +1,102 @@
+"""The project vocabulary as a closed namespace: a typo raises instead of minting a new IRI (cf. rdflib's _SH)."""
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+ONT = "https://w3id.org/policykg/ont#"
+SCHEMES = "https://w3id.org/policykg/scheme/"
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SDO = Namespace("https://schema.org/")
+
+
+class PK(DefinedNamespace):
+    _NS = Namespace(ONT)
+    _fail = True
+    # classes
+    Policy: URIRef
+    Subdivision: URIRef
+    Article: URIRef
+    Item: URIRef
+    Supplementary: URIRef
+    Preamble: URIRef
+    Measure: URIRef
+    Condition: URIRef
+    QualificationCondition: URIRef
+    ThresholdCondition: URIRef
+    FlagCondition: URIRef
+    IndustryCondition: URIRef
+    TextCondition: URIRef
+    Amount: URIRef
+    AmountKind: URIRef
+    Quantity: URIRef
+    Qualification: URIRef
+    Flag: URIRef
+    Industry: URIRef
+    NoDuplicationRule: URIRef
+    Extraction: URIRef
+    Review: URIRef
+    Build: URIRef
+    # structure
+    clauseId: URIRef
+    articleNumber: URIRef
+    itemNumber: URIRef
+    caption: URIRef
+    citation: URIRef
+    status: URIRef
+    validity: URIRef
+    repealsTitle: URIRef
+    issuerName: URIRef
+    sha256: URIRef
+    sourceText: URIRef
+    # measures
+    inClause: URIRef
+    measureIndex: URIRef
+    beneficiary: URIRef
+    benefitType: URIRef
+    hasCondition: URIRef
+    hasAmount: URIRef
+    appliesTo: URIRef
+    # conditions
+    conditionText: URIRef
+    anyOfQualification: URIRef
+    qualificationStatus: URIRef
+    onQuantity: URIRef
+    operator: URIRef
+    thresholdValue: URIRef
+    unit: URIRef
+    inclusive: URIRef
+    requiresFact: URIRef
+    anyOfIndustry: URIRef
+    # amounts
+    amountKind: URIRef
+    baseQuantity: URIRef
+    baseText: URIRef
+    # provenance of facts
+    origin: URIRef
+    reviewer: URIRef
+    reason: URIRef
+    # kinds of amount (SKOS concepts)
+    fixed: URIRef
+    max_per_item: URIRef
+    max_annual: URIRef
+    max_total: URIRef
+    max_per_event: URIRef
+    max_per_investee: URIRef
+    ratio: URIRef
+    match_ratio: URIRef
+    rate: URIRef
+    max_years: URIRef
+    AmountKinds: URIRef
+
+
+AMOUNT_KINDS = ("fixed", "max_per_item", "max_annual", "max_total", "max_per_event", "max_per_investee",
+                "ratio", "match_ratio", "rate", "max_years")
+SCHEME_CLASS = {"qualification": PK.Qualification, "quantity": PK.Quantity, "flag": PK.Flag,
+                "industry": PK.Industry}
+
+
+def concept_iri(scheme: str, cid: str) -> URIRef:
+    path = "gbt4754" if scheme == "industry" else scheme
+    return URIRef(f"{SCHEMES}{path}/{cid}")

@@ -1,0 +1,43 @@
+"""`policykg` command line. Each subcommand lives in policykg/commands/<name>.py and exposes
+`add_parser(subparsers)` and `run(args) -> int`. Errors print one line on stderr, never a traceback."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = ("build", "measures", "check", "ask", "app")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policykg", description="Policy text → knowledge graph → cited answers")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"policykg.commands.{name}")
+        except ModuleNotFoundError as err:
+            if err.name == f"policykg.commands.{name}":
+                continue  # not built yet
+            raise
+        module.add_parser(sub).set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args._run(args)
+    except KeyboardInterrupt:
+        print("policykg: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # the one place that turns any error into one line
+        from kg_builder.errors import PolicyInputError
+        if isinstance(err, PolicyInputError):
+            print(f"policykg: error: {err}", file=sys.stderr)
+            return 2
+        print(f"policykg: internal error: {type(err).__name__}: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""`policykg build [--corpus FILE] [--out DIR]`: write Turtle and JSON-LD, print a summary."""
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from kg_builder.build import build_source
+from kg_builder.config import DEFAULT_CORPUS
+
+
+def add_parser(sub):
+    p = sub.add_parser("build", help="build the knowledge graph of a policy text")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="policy text (UTF-8 or GB18030)")
+    p.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
+    return p
+
+
+def run(args) -> int:
+    started = time.perf_counter()
+    print(f"[1/3] parsing and extracting {args.corpus}", file=sys.stderr)
+    result = build_source(args.corpus)
+    args.out.mkdir(parents=True, exist_ok=True)
+    ttl, jsonld = args.out / f"{result.doc_id}.ttl", args.out / f"{result.doc_id}.jsonld"
+    print(f"[2/3] writing {ttl} and {jsonld}", file=sys.stderr)
+    result.graph.serialize(ttl, format="turtle")
+    result.graph.serialize(jsonld, format="json-ld", auto_compact=True)
+    print("[3/3] summary", file=sys.stderr)
+    for line in summary(result):
+        print(line)
+    print(f"done in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
+def summary(result) -> list[str]:
+    measures = result.measures
+    kinds = Counter(a.kind for m in measures for a in m.amounts)
+    conditions = Counter(c.kind for m in measures for c in m.conditions)
+    clauses = result.extraction.structure.clauses()
+    lines = [f"document: {result.meta.get('title')} ({result.meta.get('status')}), {result.doc_id}",
+             f"clauses: {len(clauses)}; measures: {len(measures)}; triples: {len(result.graph)}",
+             "amounts: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())),
+             "conditions: " + ", ".join(f"{k} {n}" for k, n in sorted(conditions.items())),
+             f"rules: {len(result.extraction.rules)} ({', '.join(r.label for r in result.extraction.rules)})"]
+    reviewed = [o for o in result.reviews if o.applied]
+    if result.reviews:
+        lines.append(f"reviews: {len(reviewed)} applied, {len(result.reviews) - len(reviewed)} not applied")
+        lines += [f"  review {o.entry_id} not applied: {o.note}" for o in result.reviews if not o.applied]
+    uncovered = result.uncovered()
+    lines.append(f"coverage: {len(uncovered)} sentence(s) of operative clauses produced no measure")
+    lines += [f"  {c}: {result.text[a:b][:60]}" for c, a, b in uncovered]
+    return lines
