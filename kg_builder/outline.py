@@ -9,8 +9,12 @@ from .errors import PolicyInputError
 from .structure import ENUM_KINDS, Line, Node, Structure, split_lines, split_sentences
 
 STRUCTURAL = {"chapter", "section", "article", "supplementary", "heading", "item"}
-NOT_TITLE = re.compile(r"^(附件\s*\d*|[（(].*稿[）)]|[（(]?\s*\d{4}年.*[）)]?)$")
+NOT_TITLE = re.compile(r"^(附件\s*\d*\s*[:：]?|[（(].*稿[）)]|[（(]?\s*\d{4}年.*[）)]?)$")
 SUPPLEMENTARY_CAPTION = re.compile(r"^附\s*则$")
+DATE_LINE = re.compile(r"^[（(]?\s*[\d〇零一二三四五六七八九]{4}\s*年[\d〇零一二三四五六七八九十\s]{1,4}月"
+                       r"[\d〇零一二三四五六七八九十\s]{1,4}日\s*[）)]?$")
+CLOSING_MAX_LINES = 4  # issuer lines plus the date line that may follow the last clause
+LIST_INTRO_END = "：:"
 
 
 def _cn(n: int) -> str:
@@ -30,93 +34,106 @@ def _caption_text(text: str, line: Line) -> str:
 
 
 class _Builder:
+    """Feeds lines one by one into the open chapter/group, unit (article) and enumeration levels."""
+
     def __init__(self, text: str, unit_kind: str):
         self.text, self.unit_kind = text, unit_kind
         self.root = Node("document", 0, len(text), 0)
         self.group: Node = self.root
         self.chapter: Node | None = None
         self.unit: Node | None = None
-        self.item_style: str | None = None
-        self.item: Node | None = None
-        self.sub: Node | None = None
+        self.enums: list[tuple[str, Node]] = []  # open enumeration levels (style, node), outermost first
+        self.last_end = 0
         self.bodies: dict[int, list[tuple[int, int]]] = {}
 
     def _open(self, parent: Node, node: Node, line: Line) -> Node:
         parent.children.append(node)
-        self.bodies[id(node)] = [(line.body_start, line.end)] if line.end > line.body_start else []
-        self._extend(node, line.end)
+        self.bodies[id(node)] = [(node.body_start, line.end)] if line.end > node.body_start else []
         return node
-
-    def _extend(self, node: Node, end: int) -> None:
-        node.end = max(node.end, end)
-
-    def _close_unit(self) -> None:
-        self.unit = self.item = self.sub = None
-        self.item_style = None
 
     def add(self, line: Line) -> None:
         kind = line.kind
-        if kind == "chapter" or kind == "section":
-            self._close_unit()
-            parent = self.root if kind == "chapter" or self.chapter is None else self.chapter
-            node = self._open(parent, Node(kind, line.start, line.end, line.body_start, line.number,
-                                           caption=line.caption), line)
-            self.group = node
-            if kind == "chapter":
-                self.chapter = node
+        if kind in ("chapter", "section"):
+            self._open_group(line)
         elif kind == "supplementary" or (kind == self.unit_kind and self._is_supplementary(line)):
             self._open_unit(line, "supplementary")
         elif kind == self.unit_kind:
             self._open_unit(line, "article")
+        elif kind == "heading" and self._in_heading_list():
+            self._add_enum(line, line.marker_end)
         elif kind == "heading":  # a grouping heading above articles
-            self._close_unit()
-            parent = self.chapter or self.root
-            self.group = self._open(parent, Node("heading", line.start, line.end, line.body_start, line.number,
-                                                 caption=line.caption), line)
+            self._open_group(line)
         elif kind in ENUM_KINDS and self.unit is not None:
-            self._add_enum(line)
+            self._add_enum(line, line.body_start)
         else:
             self._add_text(line)
+        self.last_end = line.end
+
+    def _open_group(self, line: Line) -> None:
+        self.unit, self.enums = None, []
+        parent = self.root if line.kind == "chapter" else (self.chapter or self.root)
+        node = Node(line.kind, line.start, line.end, line.body_start, line.number, caption=line.caption)
+        self.group = self._open(parent, node, line)
+        if line.kind == "chapter":
+            self.chapter = node
 
     def _is_supplementary(self, line: Line) -> bool:
         return bool(SUPPLEMENTARY_CAPTION.match(_caption_text(self.text, line).strip()))
 
+    def _in_heading_list(self) -> bool:
+        """一、 lines inside an article that announced a list (……条件：) enumerate, not group."""
+        if self.unit is None or self.unit_kind != "article":
+            return False
+        return any(style == "heading" for style, _ in self.enums) or self.text[self.last_end - 1] in LIST_INTRO_END
+
     def _open_unit(self, line: Line, kind: str) -> None:
-        self._close_unit()
+        if kind == "article" and self._is_bare_heading(self.unit):
+            self.unit.kind, self.group = "heading", self.unit  # a bare 附则 line above articles
+        self.unit, self.enums = None, []
         node = Node(kind, line.start, line.end, line.body_start, line.number, caption=line.caption)
         self.unit = self._open(self.group, node, line)
 
-    def _add_enum(self, line: Line) -> None:
-        if self.item_style is None:
-            self.item_style = line.kind
-        node = Node("item" if line.kind == self.item_style else "subitem", line.start, line.end,
-                    line.body_start, line.number)
-        if node.kind == "item":
-            self.item, self.sub = self._open(self.unit, node, line), None
-        else:
-            self.sub = self._open(self.item or self.unit, node, line)
-        for open_node in (self.unit, self.item):
-            if open_node is not None:
-                self._extend(open_node, line.end)
+    def _is_bare_heading(self, node: Node | None) -> bool:
+        return node is not None and node.kind == "supplementary" and not node.children and not self.bodies[id(node)]
+
+    def _add_enum(self, line: Line, body_start: int) -> None:
+        styles = [style for style, _ in self.enums]
+        if line.kind in styles:
+            del self.enums[styles.index(line.kind):]
+        parent = self.enums[-1][1] if self.enums else self.unit
+        top = not self.enums and self.unit_kind != "item"  # under （一） units every level is a detail
+        node = Node("item" if top else "subitem", line.start, line.end, body_start, line.number)
+        self.enums.append((line.kind, self._open(parent, node, line)))
 
     def _add_text(self, line: Line) -> None:
-        target = self.sub or self.item or self.unit
-        if target is None:
+        target = self.enums[-1][1] if self.enums else (self.unit or self.group)
+        if target is self.root:
             return
         self.bodies[id(target)].append((line.start, line.end))
-        for open_node in (self.unit, self.item, self.sub):
-            if open_node is not None:
-                self._extend(open_node, line.end)
+        target.end = max(target.end, line.end)
+
+
+def _fit_spans(node: Node) -> None:
+    """Make every node's span cover its children."""
+    for child in node.children:
+        _fit_spans(child)
+        node.end = max(node.end, child.end)
+
+
+def _label_groups(root: Node) -> None:
+    formats = {"chapter": "第{}章", "section": "第{}节", "heading": "{}、"}
+    for node in root.walk():
+        if node.kind in formats:
+            node.label = formats[node.kind].format(_cn(node.number)) if node.number else "附则"
 
 
 def _label_and_clause(builder: _Builder) -> None:
+    formats = {"article": "第{}条", "heading": "{}、", "item": "（{}）"}
     for unit in (n for n in builder.root.walk() if n.kind in ("article", "supplementary")):
         if unit.kind == "supplementary":
             unit.label, prefix = "附则", "附则"
-        elif builder.unit_kind == "article":
-            unit.label, prefix = f"第{_cn(unit.number)}条", str(unit.number)
         else:
-            unit.label, prefix = f"{_cn(unit.number)}、", str(unit.number)
+            unit.label, prefix = formats[builder.unit_kind].format(_cn(unit.number)), str(unit.number)
         items = [c for c in unit.children if c.kind == "item"]
         unit.clause = None if items else prefix
         for item in items:
@@ -138,6 +155,44 @@ def _header(text: str, lines: list[Line]) -> tuple[list[Line], list[Line]]:
     return title, [line for line in header if line not in title]
 
 
+def _closing(text: str, lines: list[Line]) -> list[Line]:
+    """Issuer and date lines after the last clause (北京市西城区人民政府 / 2024年1月15日)."""
+    if not lines or not DATE_LINE.match(text[lines[-1].start:lines[-1].end]):
+        return []
+    first = len(lines) - 1
+    while first > 0 and len(lines) - first < CLOSING_MAX_LINES and _is_issuer(text, lines[first - 1]):
+        first -= 1
+    return lines[first:]
+
+
+def _is_issuer(text: str, line: Line) -> bool:
+    s = text[line.start:line.end]
+    return line.kind == "text" and len(s) <= 30 and not re.search(r"[。；;，,：:！？]", s)
+
+
+def _plain_node(text: str, kind: str, lines: list[Line]) -> Node:
+    node = Node(kind, lines[0].start, lines[-1].end, lines[0].start)
+    node.sentences = [s for ln in lines for s in split_sentences(text, ln.start, ln.end)]
+    return node
+
+
+def _build_tree(text: str, unit_kind: str, lines: list[Line]) -> Node:
+    builder = _Builder(text, unit_kind)
+    for line in lines:
+        builder.add(line)
+    _fit_spans(builder.root)
+    _label_groups(builder.root)
+    _label_and_clause(builder)
+    for node in builder.root.walk():
+        node.sentences = [s for a, b in builder.bodies.get(id(node), []) for s in split_sentences(text, a, b)]
+    return builder.root
+
+
+def _title_span(text: str, title_lines: list[Line]) -> tuple[int, int] | None:
+    kept = [ln for ln in title_lines if not NOT_TITLE.match(text[ln.start:ln.end])]
+    return (kept[0].start, kept[-1].end) if kept else None
+
+
 def parse_structure(text: str, *, source: str = "<text>") -> Structure:
     lines = split_lines(text)
     unit_kind = _unit_kind(lines)
@@ -145,16 +200,10 @@ def parse_structure(text: str, *, source: str = "<text>") -> Structure:
         raise PolicyInputError(source, "no recognisable structure",
                                expected="articles (第X条), numbered headings (一、) or items (（一）)")
     title_lines, preamble_lines = _header(text, lines)
-    builder = _Builder(text, unit_kind)
-    for line in lines[len(title_lines) + len(preamble_lines):]:
-        builder.add(line)
-    _label_and_clause(builder)
-    for node in builder.root.walk():
-        node.sentences = [s for a, b in builder.bodies.get(id(node), []) for s in split_sentences(text, a, b)]
+    closing_lines = _closing(text, lines)
+    root = _build_tree(text, unit_kind, lines[len(title_lines) + len(preamble_lines):len(lines) - len(closing_lines)])
     if preamble_lines:
-        pre = Node("preamble", preamble_lines[0].start, preamble_lines[-1].end, preamble_lines[0].start)
-        pre.sentences = [s for ln in preamble_lines for s in split_sentences(text, ln.start, ln.end)]
-        builder.root.children.insert(0, pre)
-    kept = [ln for ln in title_lines if not NOT_TITLE.match(text[ln.start:ln.end])]
-    title = (kept[0].start, kept[-1].end) if kept else None
-    return Structure(text, source, title, builder.root)
+        root.children.insert(0, _plain_node(text, "preamble", preamble_lines))
+    if closing_lines:
+        root.children.append(_plain_node(text, "closing", closing_lines))
+    return Structure(text, source, _title_span(text, title_lines), root)

@@ -175,4 +175,5 @@ class GraphWriter:
                 self.g.add((iri, PK.unit, Literal(c.unit)))
         for kind in AMOUNT_KINDS:
             self.g.add((getattr(PK, kind), RDF.type, SKOS.Concept))
+            self.g.add((getattr(PK, kind), RDF.type, PK.AmountKind))
             self.g.add((getattr(PK, kind), SKOS.inScheme, PK.AmountKinds))

@@ -9,6 +9,7 @@ Saving is atomic and checks that nobody else changed the file in between (`save_
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import tempfile
@@ -140,14 +141,19 @@ def save_entry(path: Path, entry: dict, *, based_on: str) -> str:
     missing = [k for k in REQUIRED if k not in entry]
     if missing:
         raise ValueError(f"review entry lacks {', '.join(missing)}")
-    if file_version(path) != based_on:
-        raise ReviewConflict(f"{path} was changed by someone else since you loaded it; reload and retry")
-    entries = load_entries(path) + [entry]
     path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # check-and-write is one step across processes
+        if file_version(path) != based_on:
+            raise ReviewConflict(f"{path} was changed by someone else since you loaded it; reload and retry")
+        _write_atomic(path, load_entries(path) + [entry])
+    return file_version(path)
+
+
+def _write_atomic(path: Path, entries: list[dict]) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".review-", suffix=".yaml")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         yaml.safe_dump(entries, f, allow_unicode=True, sort_keys=False)
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
-    return file_version(path)

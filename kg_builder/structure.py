@@ -3,19 +3,18 @@
 Every node keeps `start`/`end` into the original text, so `text[start:end]` is its verbatim source.
 Layouts handled: 第X条 articles (Chinese, Arabic or spaced numerals, captions plain or in 【】),
 一、 headings above articles or standing in for them when a text has no 条, 第X章/第X节, items
-（一）/(一), deeper levels 1. /（1）/ ①, and a 附则 part.
+（一）/(一) (or 一、 lists inside an article after ……：), deeper levels 1. /（1）/ ① nested as subitems,
+a 附则 part (bare line, 五、附则, or a bare 附则 line above articles), and issuer/date lines after the
+last clause. Samples of each layout: tests/data/layouts/.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-import cn2an
-
-from .errors import PolicyInputError
 from .numbers import article_number
 
-_CN = "一二三四五六七八九十百零〇两"
+_CN = "一二三四五六七八九十百千零〇两"
 LINE_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("chapter", re.compile(rf"第\s*(?P<num>[{_CN}\d ]+?)\s*章\s*(?P<rest>.*)")),
     ("section", re.compile(rf"第\s*(?P<num>[{_CN}\d ]+?)\s*节\s*(?P<rest>.*)")),
@@ -30,6 +29,7 @@ LINE_PATTERNS: list[tuple[str, re.Pattern]] = [
 ENUM_KINDS = ("item", "dot", "paren", "circled")
 SENTENCE_END = re.compile(r"[^。！？!?]*[。！？!?]+[”」』）)]?|[^。！？!?]+$")
 CAPTION_MAX = 40
+MARKER_SEPARATORS = " \u3000\t\xa0:：.．、"
 
 
 @dataclass
@@ -40,11 +40,12 @@ class Line:
     body_start: int  # after the marker (and caption, for articles)
     number: int | None = None
     caption: tuple[int, int] | None = None
+    marker_end: int = 0  # after the marker (第三条, 一、, （一）, 1.), before any caption
 
 
 @dataclass
 class Node:
-    kind: str  # preamble | chapter | section | heading | article | item | subitem | paragraph | supplementary
+    kind: str  # document | preamble | chapter | section | heading | article | item | subitem | supplementary | closing
     start: int
     end: int
     body_start: int
@@ -90,7 +91,7 @@ def classify_line(text: str, start: int, end: int) -> Line:
         if kind == "heading" and len(m.group("num")) > 3:
             continue
         number = _circled_number(num) if kind == "circled" else (article_number(num) if num else None)
-        line = Line(kind, start, end, start + m.start("rest"), number)
+        line = Line(kind, start, end, start + m.start("rest"), number, marker_end=start + m.start("rest"))
         if kind in ("article", "chapter", "section", "heading"):
             _split_caption(text, line, end)
         return line
@@ -98,9 +99,11 @@ def classify_line(text: str, start: int, end: int) -> Line:
 
 
 def _split_caption(text: str, line: Line, end: int) -> None:
-    """Caption: 【…】 right after the marker, or a short rest of line without sentence punctuation."""
+    """Caption: 【…】 right after the marker, or a short rest of line without sentence punctuation.
+
+    Separators after the marker (第一条：, 第二条. ) belong to neither caption nor body."""
     pos = line.body_start
-    while pos < end and text[pos] in " \u3000\t":
+    while pos < end and text[pos] in MARKER_SEPARATORS:
         pos += 1
     bracket = re.match(r"[【\[]([^】\]]+)[】\]]", text[pos:end])
     if bracket:

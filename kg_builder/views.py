@@ -105,7 +105,7 @@ def _attach_amounts(graph: Graph, out: dict, doc_id: str) -> None:
     for r in rows:
         a = {"kind": str(r.kind), "value": _py(r.value), "origin": str(r.origin),
              "citation": {"document": doc_id, "start": int(r.aS), "end": int(r.aE), "quote": str(r.aX)}}
-        if r.kind in ("ratio", "match_ratio"):
+        if str(r.kind) in ("ratio", "match_ratio"):
             a["base"] = str(r.baseText or r.base or "")
             if r.base is not None:
                 a["base_quantity"] = str(r.base)

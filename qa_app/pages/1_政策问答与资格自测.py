@@ -1,0 +1,110 @@
+"""Enterprises: ask a question, fill the profile, see eligibility, estimates and the clauses they rest on."""
+import pandas as pd
+import streamlit as st
+
+from qa_app.ui import cache, qa
+from qa_app.ui.guard import guarded
+from qa_app.ui.i18n import t
+from qa_app.ui.profile import profile_fields, profile_from_values
+from qa_app.ui.text import highlight_md, split_span, yuan
+
+st.set_page_config(page_title="政策问答与资格自测", layout="wide")
+
+
+def source_view(text, cite):
+    before, quote, after = split_span(text, cite["start"], cite["end"], context=80)
+    st.markdown(highlight_md(before + quote + after, [(cite["start"], cite["end"])], offset=cite["start"] - len(before)))
+
+
+def ask_section(lang, loaded):
+    with st.form("ask"):
+        question = st.text_input(t("question", lang), key="question", placeholder="孵化器支持资金上限")
+        asked = st.form_submit_button(t("ask", lang))
+    if not asked:
+        return
+    if not question.strip():
+        st.warning(t("empty_question", lang))
+        return
+    result = qa.answer(question, loaded)
+    if not result["answers"]:
+        st.info(t("no_results", lang))
+    for a in result["answers"]:
+        with st.container(border=True):
+            st.markdown(f"#### {a['label']}")
+            st.caption(f"score {a['score']}")
+            st.text(a["quote"])
+            st.write(a["answer"])
+            with st.expander(t("source", lang)):
+                source_view(loaded.build.text, a["citation"])
+
+
+def profile_form(lang, fields, lex):
+    quals = [f for f in fields if f.scheme == "qualification"]
+    names = {f.id: f.label(lang) for f in quals}
+    values = {}
+    with st.form("profile"):
+        st.subheader(t("profile", lang))
+        cols = st.columns(3)
+        for col, status, title in zip(cols, ("held", "new", "renewed"), ("已持有资质", "今年新认定", "今年复审通过")):
+            for q in col.multiselect(title, list(names), format_func=names.get, key=f"q_{status}"):
+                values[q] = status
+        cols = st.columns(3)
+        for i, f in enumerate(x for x in fields if x.scheme == "quantity"):
+            values[f.id] = cols[i % 3].text_input(f.label(lang), key=f"v_{f.id}", help="；".join(f.help))
+        with st.expander("其他情况 / other facts"):
+            for f in (x for x in fields if x.scheme == "flag"):
+                values[f.id] = {"是": True, "否": False}.get(
+                    st.radio(f.label(lang), ["未知", "是", "否"], horizontal=True, key=f"f_{f.id}", help="；".join(f.help)))
+            industries = {c.id: c.zh if lang == "zh" else c.en for c in lex.of("industry")}
+            values["industry"] = st.selectbox("所属行业 (GB/T 4754)", ["", *industries], key="industry",
+                                              format_func=lambda k: industries.get(k, "—"))
+        if st.form_submit_button(t("check", lang)):
+            st.session_state["profile"] = profile_from_values(values, fields)
+
+
+def results_section(lang, loaded, lex):
+    profile = st.session_state.get("profile")
+    if profile is None:
+        return
+    first = qa.check(profile, loaded, lex)
+    eligible = {r["measure"]: r["label"] for r in first["results"] if r["status"] == "eligible"}
+    same = st.multiselect(t("same_project", lang), list(eligible), format_func=lambda m: f"{eligible[m]} {m.rsplit('/', 1)[-1]}")
+    result = qa.check(profile, loaded, lex, same_project=same) if same else first
+    st.session_state["last_result"] = result
+    st.metric(t("total", lang), yuan(result.get("total_estimate_yuan")))
+    chart = qa.chart_rows(result)
+    if chart:
+        st.bar_chart(pd.Series(chart, name=t("estimate", lang)))
+    for r in qa.shown_results(result):
+        card(lang, r, loaded)
+    if result.get("forgone"):
+        st.subheader(t("forgone", lang))
+        st.table(pd.DataFrame([{"label": r["label"], "estimate": yuan(r["estimate_yuan"])} for r in result["forgone"]]))
+
+
+def card(lang, r, loaded):
+    with st.container(border=True):
+        st.markdown(f"#### {r['label']} · {t(r['status'], lang)}")
+        c1, c2 = st.columns(2)
+        c1.metric(t("estimate", lang), yuan(r["estimate_yuan"]) if r["estimate_yuan"] is not None else t("unknown", lang))
+        c2.metric(t("cap", lang), yuan(r["cap_yuan"]))
+        for line in r.get("reasons", []):
+            st.write("✓ " + line if r["status"] == "eligible" else "· " + line)
+        for line in r.get("missing", []):
+            st.write("？" + line)
+        st.text(r["citation"]["quote"])
+        with st.expander(t("source", lang)):
+            source_view(loaded.build.text, r["citation"])
+
+
+def body():
+    lang = cache.language()
+    cfg, loaded, lex = cache.current()
+    st.title(t("p1", lang))
+    ask_section(lang, loaded)
+    st.divider()
+    profile_form(lang, profile_fields(loaded.measures, lex), lex)
+    results_section(lang, loaded, lex)
+
+
+guarded(body)

@@ -1,0 +1,217 @@
+"""Hybrid retrieval over policy clauses: Okapi BM25 on jieba tokens + dense e5 vectors, fused.
+
+One document per clause (items, articles without items, 附则 items): the parent article's
+caption (e.g. 实施创新企业梯度培育) followed by the clause body. Queries are expanded with
+domain synonyms and an English→Chinese term list, both kept as data in ``resources/``.
+Passage embeddings are computed once per (model, passages) and cached under
+``$POLICYKG_CACHE/embeddings``. Entry point: ``build_index(result, *, config)`` then
+``search(question, *, index)``.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+RESOURCES = Path(__file__).resolve().parent / "resources"
+FUSIONS = ("rrf", "weighted", "bm25", "dense")
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    k1: float = 1.2
+    b: float = 0.75
+    fusion: str = "rrf"  # one of FUSIONS, chosen by benchmarks/eval_retrieval.py
+    rrf_k: int = 60
+    dense_weight: float = 0.5  # for fusion="weighted": w·dense + (1-w)·bm25, both min-max scaled
+    model: str | None = None  # None → POLICYKG_EMBED_MODEL or the converted multilingual-e5-small
+    synonyms_path: Path = RESOURCES / "synonyms.yaml"
+    en_terms_path: Path = RESOURCES / "en_terms.yaml"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    synonyms: dict[str, tuple[str, ...]]
+    stopwords: frozenset[str]
+    en_terms: tuple[tuple[str, tuple[str, ...]], ...]  # longest phrase first
+
+
+@dataclass(frozen=True)
+class Passage:
+    clause: str
+    label: str
+    start: int  # clause span incl. its marker （一）
+    end: int
+    body_start: int  # the quoted body is text[body_start:end]
+    caption: str  # parent article's caption, context only (not quoted)
+
+
+@dataclass
+class ClauseIndex:
+    document: str
+    text: str
+    passages: list[Passage]
+    lexicon: Lexicon
+    config: RetrievalConfig
+    bm25: "BM25"
+    encoder: object | None = None
+    vectors: np.ndarray | None = None
+    extras: dict = field(default_factory=dict)  # e.g. measures by clause, graph (see qa_app.answer)
+
+
+def load_lexicon(config: RetrievalConfig) -> Lexicon:
+    syn = yaml.safe_load(config.synonyms_path.read_text(encoding="utf-8"))
+    terms = yaml.safe_load(config.en_terms_path.read_text(encoding="utf-8"))["terms"]
+    ordered = sorted(terms.items(), key=lambda kv: -len(kv[0]))
+    return Lexicon({k: tuple(v) for k, v in syn["synonyms"].items()},
+                   frozenset(str(w) for w in syn["stopwords"]),
+                   tuple((k.lower(), tuple(v)) for k, v in ordered))
+
+
+_TOKENIZER = None
+
+
+def _jieba(lexicon: Lexicon):
+    """A private jieba instance (the extractor's global one is left untouched) knowing our terms."""
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        import jieba
+        jieba.setLogLevel(60)
+        tok = jieba.Tokenizer()
+        for words in list(lexicon.synonyms.values()) + [v for _, v in lexicon.en_terms]:
+            for w in words:
+                tok.add_word(w)
+        _TOKENIZER = tok
+    return _TOKENIZER
+
+
+def tokenize(text: str, lexicon: Lexicon) -> list[str]:
+    words = _jieba(lexicon).lcut_for_search(text)
+    return [w.lower() for w in words if w.strip() and w not in lexicon.stopwords]
+
+
+def expand_query(question: str, lexicon: Lexicon) -> str:
+    """The question plus policy words for the synonyms and English terms it contains."""
+    extra = [w for key, words in lexicon.synonyms.items() if key in question for w in words]
+    low = question.lower()
+    for phrase, words in lexicon.en_terms:
+        if re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", low):
+            extra.extend(words)
+            low = low.replace(phrase, " ")
+    return " ".join([question, *extra])
+
+
+class BM25:
+    """Okapi BM25 with the usual non-negative idf: log(1 + (N - df + .5) / (df + .5))."""
+
+    def __init__(self, docs: list[list[str]], *, k1: float, b: float):
+        self.k1, self.b = k1, b
+        self.tf = [Counter(d) for d in docs]
+        self.len = np.array([len(d) for d in docs], dtype=float)
+        self.avg = float(self.len.mean()) if docs else 0.0
+        df = Counter(w for d in self.tf for w in d)
+        n = len(docs)
+        self.idf = {w: math.log(1 + (n - c + 0.5) / (c + 0.5)) for w, c in df.items()}
+
+    def scores(self, query: list[str]) -> np.ndarray:
+        out = np.zeros(len(self.tf))
+        norm = self.k1 * (1 - self.b + self.b * self.len / max(self.avg, 1e-9))
+        for w in set(query):
+            if w not in self.idf:
+                continue
+            f = np.array([tf.get(w, 0) for tf in self.tf], dtype=float)
+            out += self.idf[w] * f * (self.k1 + 1) / (f + norm)
+        return out
+
+
+def passages_of(structure) -> list[Passage]:
+    """One passage per clause, with its parent article's caption as context."""
+    out, caption = [], ""
+    for node in structure.root.walk():
+        if node.kind in ("article", "supplementary", "chapter", "section", "heading"):
+            caption = structure.quote(node.caption) if node.caption else ""
+        if node.clause is not None:
+            out.append(Passage(node.clause, node.label, node.start, node.end, node.body_start, caption))
+    return out
+
+
+def passage_text(p: Passage, text: str) -> str:
+    body = text[p.body_start:p.end].strip()
+    return f"{p.caption}：{body}" if p.caption else body
+
+
+def _cache_file(model: str, prefix: str, texts: list[str]) -> Path:
+    from qa_app.encoder import cache_root
+
+    digest = hashlib.sha256("\x00".join([model, prefix, *texts]).encode("utf-8")).hexdigest()
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", model)
+    return cache_root() / "embeddings" / safe / f"{digest[:32]}.npy"
+
+
+def embed_passages(encoder, texts: list[str]) -> np.ndarray:
+    """Passage vectors, computed once per (model, prefix, texts) and cached as .npy."""
+    path = _cache_file(encoder.name, getattr(encoder, "passage_prefix", ""), texts)
+    if path.exists():
+        vectors = np.load(path)
+        if vectors.shape == (len(texts), encoder.dim):
+            return vectors
+    vectors = encoder.encode_passages(texts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{id(vectors)}.npy")
+    np.save(tmp, vectors)
+    tmp.replace(path)
+    return vectors
+
+
+def build_index(text: str, structure, *, document: str, config: RetrievalConfig = RetrievalConfig(),
+                encoder=None) -> ClauseIndex:
+    """Index the clauses of one policy text. `encoder=None` with fusion="bm25" skips dense."""
+    lexicon = load_lexicon(config)
+    passages = passages_of(structure)
+    texts = [passage_text(p, text) for p in passages]
+    bm25 = BM25([tokenize(t, lexicon) for t in texts], k1=config.k1, b=config.b)
+    if encoder is None and config.fusion != "bm25":
+        from qa_app.encoder import load_encoder
+        encoder = load_encoder(config.model)
+    vectors = embed_passages(encoder, texts) if encoder is not None else None
+    return ClauseIndex(document, text, passages, lexicon, config, bm25, encoder, vectors)
+
+
+def _rrf(*rankings: np.ndarray, k: int) -> np.ndarray:
+    out = np.zeros(len(rankings[0]))
+    for scores in rankings:
+        ranks = np.empty(len(scores), dtype=int)
+        ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
+        out += 1.0 / (k + ranks)
+    return out
+
+
+def _minmax(x: np.ndarray) -> np.ndarray:
+    span = x.max() - x.min()
+    return (x - x.min()) / span if span > 0 else np.zeros_like(x)
+
+
+def all_scores(question: str, *, index: ClauseIndex) -> dict[str, np.ndarray]:
+    """Scores of every passage by each retriever and each fusion (for evaluation)."""
+    lex = index.bm25.scores(tokenize(expand_query(question, index.lexicon), index.lexicon))
+    out = {"bm25": lex}
+    if index.vectors is not None:
+        dense = index.encoder.encode_queries([question])[0] @ index.vectors.T
+        w = index.config.dense_weight
+        out.update(dense=dense, rrf=_rrf(lex, dense, k=index.config.rrf_k),
+                   weighted=w * _minmax(dense) + (1 - w) * _minmax(lex))
+    return out
+
+
+def search(question: str, *, index: ClauseIndex, k: int = 5) -> list[tuple[Passage, float]]:
+    """The k best clauses for a question, by the configured fusion."""
+    scores = all_scores(question, index=index)
+    fused = scores.get(index.config.fusion, scores["bm25"])
+    order = np.argsort(-fused, kind="stable")[:k]
+    return [(index.passages[i], float(fused[i])) for i in order]

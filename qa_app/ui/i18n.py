@@ -1,0 +1,33 @@
+"""Chinese-first labels with an English switch. One table; a missing key shows the key, never fails."""
+from __future__ import annotations
+
+LABELS = {
+    "app_title": ("政策知识图谱：条文、资格与审计", "Policy knowledge graph: clauses, eligibility, audit"),
+    "intro": ("本应用把企业扶持政策原文转为知识图谱，回答问题并给出原文出处，测算可获支持金额，供法务核对与审计追溯。",
+              "This app turns an enterprise-support policy into a knowledge graph, answers questions with verbatim citations, "
+              "estimates awards, and supports legal review and audit."),
+    "doc": ("文件", "Document"), "status": ("状态", "Status"), "measures": ("措施数", "Measures"),
+    "pages": ("页面", "Pages"),
+    "p1": ("政策问答与资格自测", "Q&A and eligibility self-check"), "p2": ("条文核对", "Clause review"),
+    "p3": ("审计追溯", "Audit trail"), "p4": ("批量检查", "Batch check"),
+    "question": ("请输入问题", "Your question"), "ask": ("提问", "Ask"),
+    "empty_question": ("请输入问题后再提问。", "Please enter a question."),
+    "profile": ("企业情况", "Enterprise profile"), "check": ("测算", "Check"),
+    "same_project": ("同一项目（不重复支持）", "Same project (no duplicate support)"),
+    "eligible": ("符合", "eligible"), "ineligible": ("不符合", "ineligible"), "needs_info": ("需补充信息", "needs info"),
+    "estimate": ("测算金额", "Estimate"), "cap": ("封顶", "Cap"), "unknown": ("未知", "unknown"),
+    "total": ("合计", "Total"), "forgone": ("因不重复支持而放弃", "Forgone (no duplication)"),
+    "missing": ("缺少信息", "Missing"), "reasons": ("依据", "Reasons"), "source": ("原文", "Source text"),
+    "reviewer": ("审核人", "Reviewer"), "reason": ("理由", "Reason"), "save": ("保存", "Save"),
+    "saved": ("已保存，下次构建将使用该审核。", "Saved; the next build uses it."),
+    "coverage": ("未产生事实的句子", "Sentences without facts"), "shapes": ("结构校验报告", "Structure-shape report"),
+    "query": ("SPARQL 查询（只读）", "SPARQL query (read-only)"), "run": ("运行", "Run"),
+    "examples": ("示例查询", "Example queries"), "download": ("下载", "Download"),
+    "upload": ("上传企业 CSV", "Upload enterprises CSV"), "no_results": ("没有结果。", "No results."),
+    "language": ("语言 / Language", "语言 / Language"),
+}
+
+
+def t(key: str, lang: str = "zh") -> str:
+    zh, en = LABELS.get(key, (key, key))
+    return en if lang == "en" else zh

@@ -1,0 +1,111 @@
+"""The profile form, generated from the profile vocabulary: the concepts the graph's conditions and
+award bases use, with their labels and units from the lexicon and help text quoted from the clauses."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+STATUSES = ("held", "new", "renewed")  # qualification held / newly granted this year / renewed this year
+
+
+@dataclass
+class Field:
+    id: str
+    scheme: str  # qualification | quantity | flag | industry
+    zh: str
+    en: str
+    unit: str | None = None
+    help: list[str] = field(default_factory=list)  # "第十条（一）：…quote…"
+
+    def label(self, lang: str) -> str:
+        unit = {"CNY": "元", "year": "年"}.get(self.unit or "", self.unit or "")
+        name = self.en if lang == "en" else self.zh
+        return f"{name}（{unit}）" if unit else name
+
+
+def lexicon():
+    from kg_builder.config import BuildConfig
+    from kg_builder.lexicon import load_lexicon
+    return load_lexicon(BuildConfig().lexicon_path)
+
+
+def base_quantity(amount: dict, measure: dict, lex) -> str | None:
+    """The quantity a ratio applies to: the graph's base, else the quantity named in the measure's quote."""
+    if amount.get("base_quantity"):
+        return amount["base_quantity"]
+    quote = measure["citation"]["quote"]
+    for c in sorted(lex.of("quantity"), key=lambda c: -max(map(len, lex.data_terms(c.id) or [c.zh]))):
+        if any(term in quote for term in lex.data_terms(c.id) or [c.zh]):
+            return c.id
+    return None
+
+
+def profile_fields(measures: list[dict], lex) -> list[Field]:
+    """One field per concept some condition or award base uses, in the order the text first uses them."""
+    fields: dict[str, Field] = {}
+
+    def add(cid: str, m: dict, quote: str):
+        c = lex.concepts.get(cid)
+        if c is None:
+            return
+        f = fields.setdefault(cid, Field(cid, c.scheme, c.zh, c.en, c.unit))
+        note = f"{m['label']}：{quote}"
+        if note not in f.help and len(f.help) < 3:
+            f.help.append(note)
+
+    for m in measures:
+        for cond in m["conditions"]:
+            for cid in [cond.get("quantity"), *cond.get("concepts", [])]:
+                if cid:
+                    add(cid, m, cond["citation"]["quote"])
+        for a in m["amounts"]:
+            if a["kind"] in ("ratio", "match_ratio"):
+                q = base_quantity(a, m, lex)
+                if q:
+                    add(q, m, a["citation"]["quote"])
+    order = {"qualification": 0, "quantity": 1, "flag": 2, "industry": 3}
+    return sorted(fields.values(), key=lambda f: order.get(f.scheme, 9))
+
+
+def profile_from_values(values: dict, fields: list[Field]) -> dict:
+    """Form values → profile facts keyed by concept id. Empty inputs are unknown, not zero.
+    Raises ValueError naming the field for a malformed or negative amount."""
+    profile: dict = {}
+    by_id = {f.id: f for f in fields}
+    for key, value in values.items():
+        f = by_id.get(key)
+        if f is None and key != "industry":
+            raise ValueError(f"unknown profile field {key!r}")
+        if value in (None, "", False, "—"):
+            continue
+        if f is not None and f.scheme == "quantity":
+            profile[key] = _amount(value, f)
+        elif f is not None and f.scheme == "qualification":
+            value = "held" if _yes(value) is True else value
+            if value not in STATUSES:
+                raise ValueError(f"{f.zh}: status must be one of {', '.join(STATUSES)}")
+            profile[key] = value
+        elif f is not None and f.scheme == "flag":
+            if _yes(value) is None:
+                raise ValueError(f"{f.zh}：{value!r} 应为 是/否")
+            profile[key] = _yes(value)
+        else:
+            profile[key] = value
+    return profile
+
+
+def _yes(value):
+    if isinstance(value, bool):
+        return value
+    return {"true": True, "是": True, "1": True, "yes": True, "false": False, "否": False, "0": False, "no": False}.get(
+        str(value).strip().lower())
+
+
+def _amount(value, f: Field) -> Decimal:
+    try:
+        d = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        raise ValueError(f"{f.zh}：{value!r} 不是数字") from None
+    if d < 0 or not d.is_finite():
+        raise ValueError(f"{f.zh}：金额不能为负数")
+    return d

@@ -1,0 +1,90 @@
+"""Entry point: `assess(profile, graph, *, same_project=(), as_of=None, engine="oxigraph", config)` → dict.
+
+Outcomes per measure come from the compiled checks (reasoner.fast, default) or pyshacl (engine="shacl");
+both read the same shapes. Then reasons, missing facts, award estimates and the no-duplication rule.
+`as_of` is recorded in the output; the corpus carries no dated validity to filter on yet.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from rdflib import Graph
+
+from .awards import compute
+from .config import ReasonerConfig
+from .explain import failing_reason, missing_fact
+from .model import load_policy
+from .patterns import checks
+from .profile import Profile
+from .rdfprofile import to_rdflib
+
+
+def outcomes_for(profiles: dict, policy, *, engine: str, config: ReasonerConfig) -> dict:
+    if engine == "shacl":
+        from .shapes import validate_shacl
+        return validate_shacl(to_rdflib(profiles, policy), policy, config=config)
+    from .fast import run_embedded
+    return run_embedded(profiles, policy, config=config)
+
+
+def decide(measure: dict, outcomes: dict, subject: str, profile: Profile, config: ReasonerConfig) -> dict:
+    conds = {c["iri"]: c for c in measure["conditions"]}
+    reasons, missing, status = [], [], "eligible"
+    for check, _, _ in checks(measure, config.role_beneficiaries):
+        outcome = outcomes.get((subject, check))
+        if outcome == "failing":
+            status = "ineligible"
+            reasons.append(failing_reason(conds.get(check), measure, profile))
+        elif outcome == "missing":
+            missing.append(missing_fact(conds.get(check), measure, profile))
+    if status == "eligible" and missing:
+        status = "needs_info"
+    award = compute(measure, profile)
+    if status == "eligible":
+        reasons.append(f"{measure['label']}：条件均满足；{award.arithmetic}")
+    return {"clause": measure["clause"], "measure": measure["id"], "label": measure["label"], "status": status,
+            "estimate_yuan": award.estimate if status == "eligible" else None,
+            "cap_yuan": award.cap, "cap_bound": award.bound if status == "eligible" else None,
+            "arithmetic": award.arithmetic, "reasons": reasons, "missing": missing,
+            "citation": measure["citation"]}
+
+
+def _no_duplication(results: list[dict], groups, rule: dict | None) -> list[dict]:
+    forgone = []
+    index = {r["measure"]: r for r in results} | {r["measure"].split("/", 1)[1]: r for r in results}
+    for group in groups:
+        chosen = [index[m] for m in group if m in index and index[m]["status"] == "eligible"]
+        chosen.sort(key=lambda r: r["estimate_yuan"] if r["estimate_yuan"] is not None else Decimal(-1), reverse=True)
+        for r in chosen[1:]:
+            r["forgone"] = True
+            note = f"与{chosen[0]['label']}（{chosen[0]['measure']}）属同一项目，按从高不重复原则不计入合计"
+            if rule:
+                note += f"；依据{rule['label']}：“{rule['citation']['quote']}”"
+            r["reasons"].append(note)
+            forgone.append({"measure": r["measure"], "kept": chosen[0]["measure"], "rule": rule})
+    return forgone
+
+
+def assess(profile: Profile, graph: Graph, *, same_project=(), as_of: date | None = None, engine: str = "oxigraph",
+           config: ReasonerConfig = ReasonerConfig(), outcomes: dict | None = None, subject: str | None = None) -> dict:
+    policy = load_policy(graph, config=config)
+    subject = subject or f"{config.enterprise_base}{profile.id}"
+    if outcomes is None:
+        outcomes = outcomes_for({subject: profile}, policy, engine=engine, config=config)
+    results = [decide(m, outcomes, subject, profile, config) for m in policy.measures]
+    forgone = _no_duplication(results, same_project, policy.rule)
+    counted = [r["estimate_yuan"] for r in results
+               if r["status"] == "eligible" and r["estimate_yuan"] is not None and not r.get("forgone")]
+    return {"profile": profile.facts(), "as_of": as_of.isoformat() if as_of else None, "results": results,
+            "forgone": forgone, "total_estimate_yuan": sum(counted, Decimal(0)) if counted else None}
+
+
+def eligible_by_clause(report: dict) -> dict:
+    """Clause → estimate of its eligible measure(s) (the highest when several), as the dev set states them."""
+    out: dict = {}
+    for r in report["results"]:
+        if r["status"] == "eligible":
+            prev = out.get(r["clause"])
+            out[r["clause"]] = r["estimate_yuan"] if prev is None else max(prev, r["estimate_yuan"] or prev)
+    return out

@@ -1,0 +1,23 @@
+"""One frozen configuration object for the reasoner, passed down explicitly."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg_builder.config import DEFAULT_CORPUS, RESOURCES
+
+
+@dataclass(frozen=True)
+class ReasonerConfig:
+    """Where the dictionary lives, which IRIs shapes get, and which beneficiaries are roles.
+
+    `role_beneficiaries`: a measure paying one of these (not the enterprise itself) is only open to a
+    profile that states the role ("我们是运营机构"); otherwise the role is a missing fact.
+    """
+
+    lexicon_path: Path = RESOURCES / "lexicon.yaml"
+    corpus_path: Path = DEFAULT_CORPUS
+    shape_base: str = "https://w3id.org/policykg/shape/"
+    enterprise_base: str = "https://w3id.org/policykg/enterprise/"
+    role_beneficiaries: tuple[str, ...] = ("运营机构", "管理机构", "牵头单位", "专业服务机构", "落地主体")
+    negations: tuple[str, ...] = ("不是", "并非", "不属于", "没有", "尚未", "未", "非", "not ", "no ")

@@ -1,0 +1,107 @@
+"""Enterprise profile: facts keyed by concept id. Anything absent is unknown — never 0, never false.
+
+Entry points: `profile_from_dict(data, *, source, config)` (validated against `schema.profile_schema`),
+`profile_from_json(text, *, source, config)`, `profile_from_rdf(text, *, fmt, source, config)`.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from rdflib import Graph, URIRef
+
+from kg_builder.errors import PolicyInputError
+
+from .config import ReasonerConfig
+from .schema import UNIT_FACTORS, validate_profile
+from .vocab import PF
+
+STATUSES = ("new", "renewed", "held", "none")
+
+
+@dataclass(frozen=True)
+class Profile:
+    qualifications: dict[str, str] = field(default_factory=dict)  # id -> new|renewed|held|none
+    quantities: dict[str, Decimal] = field(default_factory=dict)  # id -> yuan or years
+    flags: dict[str, bool] = field(default_factory=dict)
+    industry: str | None = None  # GB/T 4754 section letter
+    roles: tuple[str, ...] = ()
+    confirmed: tuple[str, ...] = ()  # condition IRIs or measure ids the enterprise confirms
+    id: str = "enterprise"
+    sources: tuple[dict, ...] = ()  # {"fact", "value", "start", "end", "quote"} read from free text
+
+    def facts(self) -> dict:
+        out = {"id": self.id, "qualifications": dict(self.qualifications), "quantities": dict(self.quantities),
+               "flags": dict(self.flags), "industry": self.industry, "roles": list(self.roles),
+               "confirmed": list(self.confirmed)}
+        if self.sources:
+            out["read_from_text"] = list(self.sources)
+        return out
+
+
+def _amount(raw, unit: str | None) -> Decimal:
+    if isinstance(raw, dict):
+        raw, unit = raw["value"], raw.get("unit", unit)
+    return Decimal(str(raw)) * UNIT_FACTORS.get(unit or "", Decimal(1))
+
+
+def profile_from_dict(data: dict, *, source: str = "<profile>", config: ReasonerConfig = ReasonerConfig()) -> Profile:
+    validate_profile(data, source=source, config=config)
+    quals = {k: ("held" if v is True else "none" if v is False else v) for k, v in data.get("qualifications", {}).items()}
+    return Profile(qualifications=quals,
+                   quantities={k: _amount(v, None) for k, v in data.get("quantities", {}).items()},
+                   flags=dict(data.get("flags", {})), industry=data.get("industry"),
+                   roles=tuple(data.get("roles", ())), confirmed=tuple(data.get("confirmed", ())),
+                   id=str(data.get("id", "enterprise")))
+
+
+def profile_from_json(text: str, *, source: str = "<json>", config: ReasonerConfig = ReasonerConfig()) -> Profile:
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as err:
+        raise PolicyInputError(source, f"not valid JSON ({err.msg})", where=f"{err.lineno}:{err.colno}",
+                               expected="a JSON object of profile facts") from err
+    if not isinstance(data, dict):
+        raise PolicyInputError(source, "the profile is not a JSON object", expected="a JSON object")
+    return profile_from_dict(data, source=source, config=config)
+
+
+def _notation(iri) -> str:
+    return str(iri).rstrip("/").rsplit("/", 1)[-1]
+
+
+def profile_from_rdf(text: str, *, fmt: str = "turtle", source: str = "<rdf>",
+                     config: ReasonerConfig = ReasonerConfig()) -> Profile:
+    """Read the first pf:Enterprise of a Turtle or JSON-LD document (vocabulary in reasoner.vocab)."""
+    g = Graph()
+    try:
+        g.parse(data=text, format=fmt)
+    except Exception as err:  # rdflib raises many parser-specific types
+        raise PolicyInputError(source, f"cannot parse {fmt} ({err})", expected="a pf:Enterprise description") from err
+    ents = sorted(g.subjects(predicate=None, object=PF.Enterprise))
+    if not ents:
+        raise PolicyInputError(source, "no pf:Enterprise in the document", expected=f"a node of type {PF.Enterprise}")
+    return profile_from_dict(_rdf_dict(g, ents[0]), source=source, config=config)
+
+
+def _rdf_dict(g: Graph, ent: URIRef) -> dict:
+    data: dict = {"id": _notation(ent), "qualifications": {}, "quantities": {}, "flags": {}}
+    for h in g.objects(ent, PF.hasQualification):
+        data["qualifications"][_notation(g.value(h, PF.concept))] = str(g.value(h, PF.status) or "held")
+    for h in g.objects(ent, PF.hasQuantity):
+        data["quantities"][_notation(g.value(h, PF.concept))] = g.value(h, PF.value).toPython()
+    for h in g.objects(ent, PF.hasFlag):
+        data["flags"][_notation(g.value(h, PF.concept))] = bool(g.value(h, PF.value).toPython())
+    if (ind := g.value(ent, PF.industry)) is not None:
+        data["industry"] = _notation(ind)
+    data["roles"] = sorted(str(r) for r in g.objects(ent, PF.role))
+    data["confirmed"] = sorted(str(c) for c in g.objects(ent, PF.confirms))
+    return data
+
+
+def decimal_or_none(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None

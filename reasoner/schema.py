@@ -1,0 +1,98 @@
+"""JSON Schema of a profile, generated from the dictionary's concepts (ids are the field names).
+
+`profile_schema(config)` returns the schema; `validate_profile(data, *, source, config)` raises one
+`PolicyInputError` naming the first bad field (all problems are listed in its message)."""
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+
+import jsonschema
+
+from kg_builder.errors import PolicyInputError
+from kg_builder.lexicon import load_lexicon
+
+from .config import ReasonerConfig
+
+UNIT_FACTORS = {"CNY": Decimal(1), "元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000),
+                "year": Decimal(1), "年": Decimal(1), "m2": Decimal(1)}
+UNITS = {"CNY": ["CNY", "元", "万元", "亿元"], "year": ["year", "年"], "m2": ["m2"]}
+STATUS = {"enum": ["new", "renewed", "held", "none", True, False]}
+
+
+def _amount(unit: str) -> dict:
+    number = {"type": "number", "minimum": 0}
+    with_unit = {"type": "object", "additionalProperties": False, "required": ["value", "unit"],
+                 "properties": {"value": number, "unit": {"enum": UNITS.get(unit, [unit])}}}
+    return {"oneOf": [number, with_unit], "description": f"unit: {unit}"}
+
+
+def _closed(props: dict) -> dict:
+    return {"type": "object", "additionalProperties": False, "properties": props}
+
+
+@lru_cache(maxsize=4)
+def profile_schema(config: ReasonerConfig = ReasonerConfig()) -> dict:
+    lex = load_lexicon(config.lexicon_path)
+    ids = lambda scheme: [c for c in lex.of(scheme)]  # noqa: E731
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "policykg enterprise profile", "type": "object", "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string"},
+            "qualifications": _closed({c.id: {**STATUS, "description": c.zh} for c in ids("qualification")}),
+            "quantities": _closed({c.id: {**_amount(c.unit or "CNY"), "title": c.zh} for c in ids("quantity")}),
+            "flags": _closed({c.id: {"type": "boolean", "description": c.zh} for c in ids("flag")}),
+            "industry": {"enum": [c.id for c in ids("industry")] + [None]},
+            "roles": {"type": "array", "items": {"type": "string"}},
+            "confirmed": {"type": "array", "items": {"type": "string"}},
+        },
+    }
+
+
+def _where(err: jsonschema.ValidationError) -> str:
+    path = ".".join(str(p) for p in err.absolute_path)
+    if err.validator == "additionalProperties":
+        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+        return ".".join(filter(None, [path, extra[0] if extra else ""]))
+    return path or "<root>"
+
+
+def _problem(err: jsonschema.ValidationError) -> str:
+    if err.validator == "additionalProperties":
+        return "unknown field"
+    if err.validator == "oneOf":  # amounts: say which of the two readings failed
+        sub = min(err.context, key=lambda e: len(e.absolute_path), default=None) if err.context else None
+        if isinstance(err.instance, (int, float, Decimal)) and not isinstance(err.instance, bool) and err.instance < 0:
+            return f"negative amount {err.instance}"
+        if isinstance(err.instance, dict) and "unit" in err.instance:
+            return f"wrong unit {err.instance['unit']!r} ({err.schema.get('description', '')})"
+        return f"not a number: {err.instance!r}" if sub else err.message
+    return err.message
+
+
+def validate_profile(data: dict, *, source: str, config: ReasonerConfig = ReasonerConfig()) -> None:
+    validator = jsonschema.Draft202012Validator(profile_schema(config))
+    errors = sorted(validator.iter_errors(_jsonable(data)), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        first = errors[0]
+        rest = "; ".join(f"{_where(e)}: {_problem(e)}" for e in errors[1:])
+        raise PolicyInputError(source, _problem(first) + (f" (also {rest})" if rest else ""), where=_where(first),
+                               expected=_expected(first))
+
+
+def _expected(err) -> str | None:
+    if err.validator == "additionalProperties":
+        return "one of " + ", ".join(sorted(err.schema.get("properties", {})))[:300]
+    if err.validator == "oneOf":
+        return "a number ≥ 0, or {value, unit} with " + err.schema.get("description", "")
+    return None
+
+
+def _jsonable(obj):
+    """Decimals (from parse_float=Decimal) become numbers jsonschema understands, without losing the check."""
+    if isinstance(obj, dict):
+        return {k: _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_jsonable(v) for v in obj]
+    return float(obj) if isinstance(obj, Decimal) else obj
