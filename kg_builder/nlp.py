@@ -127,17 +127,24 @@ class Thresholds(_Component):
                            for c in lexicon.of("quantity")]
 
     def __call__(self, doc: Doc) -> Doc:
-        for f in findings(doc, "money") + findings(doc, "duration"):
+        previous = None
+        for f in sorted(findings(doc, "money") + findings(doc, "duration"), key=lambda f: f.start):
             before = self.before_re.search(doc.text, max(0, f.start - 4), f.start)
             after = self.after_re.match(doc.text, f.end)
+            if previous and not (before or after) and re.fullmatch(r"[、和及与或\s]*", doc.text[previous.end:f.start]):
+                a = previous.attrs  # '突破1亿元、5亿元、10亿元': the listed numbers share the operator
+                previous = add(doc, "threshold", f.start, f.end, op=a["op"], value=f.attrs["value"], unit=a["unit"],
+                               quantity=a["quantity"], number=f)
+                continue
+            previous = None
             if not (before or after):
                 continue
             op = self.before[before.group().strip()] if before else self.after[after.group().strip()]
             unit = f.attrs["unit"] if f.kind == "duration" else "CNY"
             quantity = self._quantity(doc.text, f.start, unit)
             start = quantity[1] if quantity else (before.start() if before else f.start)
-            add(doc, "threshold", start, after.end() if after else f.end, op=op, value=f.attrs["value"], unit=unit,
-                quantity=quantity[0] if quantity else None, number=f)
+            previous = add(doc, "threshold", start, after.end() if after else f.end, op=op, value=f.attrs["value"],
+                           unit=unit, quantity=quantity[0] if quantity else None, number=f)
         return doc
 
     def _quantity(self, text: str, pos: int, unit: str) -> tuple[str, int] | None:
