@@ -1,0 +1,1 @@
+"""Eligibility and award estimates over a policy graph. Entry point: `reasoner.assess.assess`."""

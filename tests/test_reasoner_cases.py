@@ -1,0 +1,50 @@
+"""YAML eligibility cases (tests/data/eligibility/*.yaml), each naming its clause and the legal fact."""
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kg_builder.build import build_source
+from kg_builder.config import DEFAULT_CORPUS
+from reasoner.assess import assess
+from reasoner.profile import profile_from_dict
+
+FILES = sorted((Path(__file__).parent / "data" / "eligibility").glob("*.yaml"))
+CASES = [c for f in FILES for c in yaml.safe_load(f.read_text(encoding="utf-8"))]
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return build_source(DEFAULT_CORPUS).graph
+
+
+def _result(report, case):
+    key = case["expect"].get("measure")
+    rows = [r for r in report["results"] if r["clause"] == case["clause"]
+            and (key is None or r["measure"].endswith("/" + key))]
+    return max(rows, key=lambda r: ["needs_info", "ineligible", "eligible"].index(r["status"]))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_case(case, graph):
+    groups = [tuple(g) for g in case.get("same_project", [])]
+    report = assess(profile_from_dict(case["facts"]), graph, same_project=groups)
+    exp = case["expect"]
+    if "total" in exp:
+        assert report["total_estimate_yuan"] == Decimal(str(exp["total"]))
+        if "forgone" in exp:
+            assert [f["measure"] for f in report["forgone"]] == [exp["forgone"]]
+            assert report["forgone"][0]["rule"]["clause"] == case["clause"]
+        return
+    r = _result(report, case)
+    assert r["status"] == exp["status"], r
+    for field, key in (("estimate", "estimate_yuan"), ("cap", "cap_yuan")):
+        if field in exp:
+            assert r[key] == (None if exp[field] is None else Decimal(str(exp[field])))
+    if "bound" in exp:
+        assert r["cap_bound"] == exp["bound"]
+    if "reason_contains" in exp:
+        assert any(exp["reason_contains"] in s for s in r["reasons"]), r["reasons"]
+    if "missing_contains" in exp:
+        assert any(exp["missing_contains"] in s for s in r["missing"]), r["missing"]

@@ -1,0 +1,27 @@
+"""The shared dev set through the free-text path: eligible clauses exact, estimates exact to the yuan."""
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kg_builder.build import build_source
+from kg_builder.config import DEFAULT_CORPUS
+from reasoner.assess import assess, eligible_by_clause
+from reasoner.textprofile import profile_from_text
+
+DEV = Path(__file__).resolve().parents[2] / "shared/dev/profiles.json"
+CASES = json.loads(DEV.read_text(encoding="utf-8")) if DEV.exists() else []
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return build_source(DEFAULT_CORPUS).graph
+
+
+@pytest.mark.skipif(not CASES, reason=f"{DEV} absent")
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_dev_profile(case, graph):
+    got = eligible_by_clause(assess(profile_from_text(case["text"]), graph))
+    want = {k: None if v is None else Decimal(str(v)) for k, v in case["eligible"].items()}
+    assert got == want

@@ -1,0 +1,63 @@
+"""Malformed profiles give one clear error naming the field (or row); free text shows what it read."""
+from decimal import Decimal
+
+import pytest
+
+from kg_builder.errors import PolicyInputError
+from reasoner.csvprofile import profiles_from_csv
+from reasoner.profile import profile_from_json, profile_from_rdf
+from reasoner.textprofile import profile_from_text
+
+BAD = [
+    ("{bad", "not valid JSON", "1:2"),
+    ('{"foo": 1}', "unknown field", "foo"),
+    ('{"quantities": {"rdExpense": -5}}', "negative amount", "quantities.rdExpense"),
+    ('{"quantities": {"rdExpense": "abc"}}', "not a number", "quantities.rdExpense"),
+    ('{"quantities": {"rdExpense": {"value": 1, "unit": "year"}}}', "wrong unit", "quantities.rdExpense"),
+    ('{"qualifications": {"Bogus": "new"}}', "unknown field", "qualifications.Bogus"),
+]
+
+
+@pytest.mark.parametrize("text,problem,where", BAD, ids=[b[1] + ":" + b[2] for b in BAD])
+def test_bad_json_names_the_field(text, problem, where):
+    with pytest.raises(PolicyInputError) as err:
+        profile_from_json(text, source="p.json")
+    assert problem in err.value.problem and err.value.where == where
+
+
+def test_json_amount_with_unit_is_converted_exactly():
+    p = profile_from_json('{"quantities": {"rdExpense": {"value": 1500.5, "unit": "万元"}}}')
+    assert p.quantities["rdExpense"] == Decimal("15005000")
+
+
+def test_csv_bad_rows_reported_good_rows_kept():
+    text = "id,HighTechEnterprise,rdExpense\na,held,20000000\nb,held,-3\nc,new,abc\nd,renewed,1\n"
+    rows = list(profiles_from_csv(text, source="p.csv"))
+    good = [n for n, p in rows if not isinstance(p, PolicyInputError)]
+    bad = {n: str(p) for n, p in rows if isinstance(p, PolicyInputError)}
+    assert good == [2, 5] and set(bad) == {3, 4}
+    assert "row 3" in bad[3] and "negative" in bad[3] and "not a number" in bad[4]
+
+
+def test_turtle_profile():
+    ttl = """@prefix pf: <https://w3id.org/policykg/profile#> .
+    <https://x/e1> a pf:Enterprise ; pf:industry <https://w3id.org/policykg/scheme/gbt4754/M> ;
+      pf:hasQuantity [ pf:concept <https://w3id.org/policykg/scheme/quantity/rdExpense> ; pf:value 11000000.0 ] ."""
+    p = profile_from_rdf(ttl)
+    assert p.industry == "M" and p.quantities["rdExpense"] == Decimal("11000000")
+
+
+TEXT = [
+    ("我们是今年新认定的国家高新技术企业，年度研发费用1500万元",
+     {"HighTechEnterprise": "new"}, {"rdExpense": Decimal("15000000")}),
+    ("我们不是高企，研发费用2亿元", {}, {"rdExpense": Decimal("200000000")}),
+    ("我们通过复审的国家高新技术企业", {"HighTechEnterprise": "renewed"}, {}),
+]
+
+
+@pytest.mark.parametrize("text,quals,quants", TEXT, ids=[t[0] for t in TEXT])
+def test_free_text(text, quals, quants):
+    p = profile_from_text(text)
+    assert p.qualifications == quals and p.quantities == quants
+    for s in p.sources:
+        assert text[s["start"]:s["end"]] == s["quote"]
