@@ -16,18 +16,25 @@ def source_view(text, cite):
     st.markdown(highlight_md(before + quote + after, [(cite["start"], cite["end"])], offset=cite["start"] - len(before)))
 
 
-def ask_section(lang, loaded):
+def ask_section(lang, cfg, loaded):
     with st.form("ask"):
         question = st.text_input(t("question", lang), key="question", placeholder="孵化器支持资金上限")
         asked = st.form_submit_button(t("ask", lang))
-    if not asked:
-        return
-    if not question.strip():
+    if asked and not question.strip():
         st.warning(t("empty_question", lang))
+        st.session_state.pop("answers", None)
         return
-    result = qa.answer(question, loaded)
+    if asked:
+        index = cache.index(str(cfg.corpus), str(cfg.review_dir))
+        st.session_state["answers"] = qa.answer(question, loaded, index=index)
+    result = st.session_state.get("answers")
+    if result is None:
+        return
     if not result["answers"]:
         st.info(t("no_results", lang))
+    if result.get("eligibility"):
+        for r in qa.shown_results(result["eligibility"]):
+            card(lang, r, loaded)
     for a in result["answers"]:
         with st.container(border=True):
             st.markdown(f"#### {a['label']}")
@@ -59,11 +66,11 @@ def profile_form(lang, fields, lex):
             values["industry"] = st.selectbox("所属行业 (GB/T 4754)", ["", *industries], key="industry",
                                               format_func=lambda k: industries.get(k, "—"))
         if st.form_submit_button(t("check", lang)):
-            st.session_state["profile"] = profile_from_values(values, fields)
+            st.session_state["profile_facts"] = profile_from_values(values, fields)
 
 
 def results_section(lang, loaded, lex):
-    profile = st.session_state.get("profile")
+    profile = st.session_state.get("profile_facts")
     if profile is None:
         return
     first = qa.check(profile, loaded, lex)
@@ -77,9 +84,16 @@ def results_section(lang, loaded, lex):
         st.bar_chart(pd.Series(chart, name=t("estimate", lang)))
     for r in qa.shown_results(result):
         card(lang, r, loaded)
-    if result.get("forgone"):
+    forgone = qa.forgone_rows(result)
+    if forgone:
         st.subheader(t("forgone", lang))
-        st.table(pd.DataFrame([{"label": r["label"], "estimate": yuan(r["estimate_yuan"])} for r in result["forgone"]]))
+        st.table(pd.DataFrame([{"label": r["label"], "estimate": yuan(r["estimate_yuan"]), "reason": r["reasons"][-1]}
+                               for r in forgone]))
+    pending = qa.needs_info(result, loaded.measures)
+    if pending:
+        with st.expander(f"{t('needs_info', lang)}（{len(pending)}）"):
+            for r in pending:
+                st.write(f"{r['label']}：" + "；".join(r["missing"]))
 
 
 def card(lang, r, loaded):
@@ -101,7 +115,7 @@ def body():
     lang = cache.language()
     cfg, loaded, lex = cache.current()
     st.title(t("p1", lang))
-    ask_section(lang, loaded)
+    ask_section(lang, cfg, loaded)
     st.divider()
     profile_form(lang, profile_fields(loaded.measures, lex), lex)
     results_section(lang, loaded, lex)

@@ -24,7 +24,8 @@ def trace_section(cfg, loaded, lex):
     if result is None:
         st.info("先在“政策问答与资格自测”页测算，或上传 JSON。")
         return
-    rows = [r for r in result["results"] if r["status"] != "ineligible"] or result["results"]
+    order = {"eligible": 0, "needs_info": 1, "ineligible": 2}
+    rows = sorted(result["results"], key=lambda r: order.get(r["status"], 3))
     pick = st.selectbox("决定 / decision", range(len(rows)), format_func=lambda i: f"{rows[i]['label']} · {rows[i]['status']}")
     for head, content in audit.trace(result, rows[pick], loaded, cfg.shapes):
         st.markdown(f"**{head}**")

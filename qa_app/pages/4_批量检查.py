@@ -15,7 +15,7 @@ def body():
     cfg, loaded, lex = cache.current()
     st.title(t("p4", lang))
     fields = profile_fields(loaded.measures, lex)
-    st.caption("列名 / columns: name, industry, " + ", ".join(f.id for f in fields))
+    st.caption("列名 / columns: name, industry, " + ", ".join(f.id for f in fields if f.scheme != "industry"))
     st.download_button("模板 / template CSV", batch.to_csv([{"name": "示例企业", "ForeignRDCenter": "held",
                                                             "municipalFunds": "12000000"}]), file_name="template.csv")
     up = st.file_uploader(t("upload", lang), type=["csv"])

@@ -13,16 +13,18 @@ def trace(result: dict, decision: dict, loaded, shapes_path=None) -> list[tuple[
         raise ValueError(f"measure {decision['measure']} is not in this graph")
     text = loaded.build.text
     cite = decision["citation"]
-    facts = {k: str(v) for k, v in result["profile"].items()}
+    facts = {k: v for k, v in result["profile"].items() if v not in (None, {}, [])}
     return [("措施 Measure", f"{m['id']}：{m['beneficiary']}{m['benefit']}（{decision['status']}）"),
             ("条款 Clause", f"{m['label']}（{m['clause']}）"),
             ("原文 Quote", f"[{cite['start']}:{cite['end']}] {text[cite['start']:cite['end']]}"),
-            ("输入事实 Input facts", json.dumps(facts, ensure_ascii=False)),
+            ("输入事实 Input facts", json.dumps(facts, ensure_ascii=False, default=str)),
             ("计算 Arithmetic", arithmetic(m, decision)),
             ("版本与哈希 Versions & hashes", json.dumps(hashes(loaded, shapes_path), ensure_ascii=False))]
 
 
 def arithmetic(m: dict, decision: dict) -> str:
+    if decision.get("arithmetic"):
+        return decision["arithmetic"]
     parts = [f"{a['kind']}={a['value']}" for a in m["amounts"]]
     est, cap = decision.get("estimate_yuan"), decision.get("cap_yuan")
     bound = " (封顶生效 cap binds)" if est is not None and cap is not None and Decimal(est) == Decimal(cap) else ""
@@ -42,13 +44,11 @@ def hashes(loaded, shapes_path=None) -> dict:
 def bundle(result: dict, loaded, shapes_path=None) -> bytes:
     """The audit bundle: reasoner.audit's export when present, else JSON of result + hashes."""
     try:
-        from reasoner import audit as real
-        export = getattr(real, "export", None) or getattr(real, "audit_bundle", None)
-        if export is not None:
-            out = export(result, loaded.build.graph)
-            return out if isinstance(out, bytes) else str(out).encode("utf-8")
+        from reasoner.audit import audit_turtle
     except ImportError:
-        pass
+        audit_turtle = None
+    if audit_turtle is not None and "as_of" in result:  # a report from reasoner.assess
+        return audit_turtle(result, loaded.build.graph, corpus_text=loaded.build.text).encode("utf-8")
     doc = {"result": result, "hashes": hashes(loaded, shapes_path), "document": loaded.build.doc_id}
     return json.dumps(doc, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 

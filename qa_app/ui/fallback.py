@@ -8,9 +8,16 @@ CAPS = ("max_per_item", "max_per_event", "max_per_investee", "max_annual", "max_
 
 
 def assess(profile: dict, measures: list[dict], lex, *, same_project=()) -> dict:
+    """`profile` in reasoner.schema's shape; `same_project` a list of groups of measure ids."""
     from .profile import base_quantity
-    results = [_measure(m, profile, lex, base_quantity) for m in measures]
-    return no_duplication({"profile": profile, "results": results}, same_project)
+    flat = {**profile.get("qualifications", {}), **profile.get("quantities", {}), **profile.get("flags", {})}
+    if profile.get("industry"):
+        flat["industry"] = profile["industry"]
+    results = [_measure(m, flat, lex, base_quantity) for m in measures]
+    out = {"profile": profile, "results": results}
+    for group in same_project:
+        no_duplication(out, group)
+    return no_duplication(out, ()) if not same_project else out
 
 
 def _measure(m: dict, profile: dict, lex, base_of) -> dict:
@@ -81,11 +88,14 @@ def no_duplication(result: dict, same_project) -> dict:
     """附则（二）: of the measures marked as one project, only the highest estimate counts."""
     marked = [r for r in result["results"] if r["measure"] in set(same_project) and r["estimate_yuan"] is not None]
     keep = max(marked, key=lambda r: r["estimate_yuan"], default=None)
-    result["forgone"] = [r for r in marked if r is not keep]
-    for r in result["forgone"]:
-        r["reasons"] = r["reasons"] + ["同一项目不重复支持，按最高金额计（附则）"]
+    result.setdefault("forgone", [])
+    for r in marked:
+        if r is not keep:
+            r["forgone"] = True
+            r["reasons"] = r["reasons"] + ["同一项目不重复支持，按最高金额计（附则）"]
+            result["forgone"].append({"measure": r["measure"], "kept": keep["measure"], "rule": None})
     counted = [r["estimate_yuan"] for r in result["results"]
-               if r["status"] == "eligible" and r["estimate_yuan"] is not None and r not in result["forgone"]]
+               if r["status"] == "eligible" and r["estimate_yuan"] is not None and not r.get("forgone")]
     result["total_estimate_yuan"] = sum(counted, Decimal(0)) if counted else None
     return result
 

@@ -67,9 +67,25 @@ def profile_fields(measures: list[dict], lex) -> list[Field]:
     return sorted(fields.values(), key=lambda f: order.get(f.scheme, 9))
 
 
+SECTIONS = {"qualification": "qualifications", "quantity": "quantities", "flag": "flags"}
+
+
 def profile_from_values(values: dict, fields: list[Field]) -> dict:
-    """Form values → profile facts keyed by concept id. Empty inputs are unknown, not zero.
+    """Form values (keyed by concept id) → a profile dict in the shape of reasoner.schema
+    ({"qualifications", "quantities", "flags", "industry"}). Empty inputs are unknown, not zero.
     Raises ValueError naming the field for a malformed or negative amount."""
+    flat = _flat(values, fields)
+    profile: dict = {"qualifications": {}, "quantities": {}, "flags": {}}
+    by_id = {f.id: f for f in fields}
+    for key, value in flat.items():
+        if key == "industry":
+            profile["industry"] = value
+        else:
+            profile[SECTIONS[by_id[key].scheme]][key] = value
+    return profile
+
+
+def _flat(values: dict, fields: list[Field]) -> dict:
     profile: dict = {}
     by_id = {f.id: f for f in fields}
     for key, value in values.items():
@@ -78,6 +94,8 @@ def profile_from_values(values: dict, fields: list[Field]) -> dict:
             raise ValueError(f"unknown profile field {key!r}")
         if value in (None, "", False, "—"):
             continue
+        if f is not None and f.scheme not in SECTIONS:
+            continue  # industry concepts are chosen through the one "industry" field
         if f is not None and f.scheme == "quantity":
             profile[key] = _amount(value, f)
         elif f is not None and f.scheme == "qualification":

@@ -15,7 +15,7 @@ def engine(name: str):
             from reasoner.assess import assess
             return assess
         if name == "ask":
-            from qa_app.retrieval import ask
+            from qa_app.answer import ask
             return ask
     except ImportError:
         return None
@@ -51,6 +51,21 @@ def summarize(measures: list[dict]) -> str:
     return "；".join(dict.fromkeys(parts)) or "本条未规定金额。"
 
 
+def make_index(loaded):
+    """The hybrid retrieval index (qa_app.answer), BM25-only if the encoder cannot load, None if neither."""
+    try:
+        from qa_app.answer import index_from_build
+        from qa_app.retrieval import RetrievalConfig
+    except ImportError:
+        return None
+    try:
+        return index_from_build(loaded.build)
+    except Exception:  # no model on disk or torch missing: lexical retrieval still answers
+        import logging
+        logging.getLogger("policykg.app").warning("dense retrieval unavailable; using BM25 only", exc_info=True)
+        return index_from_build(loaded.build, config=RetrievalConfig(fusion="bm25"))
+
+
 def answer(question: str, loaded, *, index=None, k: int = 3) -> dict:
     question = (question or "").strip()
     if not question:
@@ -64,19 +79,30 @@ def answer(question: str, loaded, *, index=None, k: int = 3) -> dict:
 
 
 def check(profile: dict, loaded, lex, *, same_project=()) -> dict:
+    """`profile` in reasoner.schema's shape; `same_project` one group of measure ids marked as one project."""
+    groups = (tuple(same_project),) if same_project else ()
     real = engine("assess")
     if real is not None:
-        result = real(profile, loaded.build.graph, same_project=tuple(same_project))
-        result.setdefault("forgone", [r for r in result["results"] if r.get("forgone")])
-        return result
-    return fallback.assess(profile, loaded.measures, lex, same_project=same_project)
+        from reasoner.profile import profile_from_dict
+        return real(profile_from_dict(profile, source="表单 / form"), loaded.build.graph, same_project=groups)
+    return fallback.assess(profile, loaded.measures, lex, same_project=groups)
 
 
 def shown_results(result: dict) -> list[dict]:
-    """Cards worth showing: eligible first, then needs-info with at least one structured condition."""
-    rows = [r for r in result["results"] if r["status"] == "eligible" or
-            (r["status"] == "needs_info" and r.get("structured", True) and r.get("reasons"))]
-    return sorted(rows, key=lambda r: (r["status"] != "eligible", -(r["estimate_yuan"] or 0)))
+    """Cards: eligible measures, highest estimate first."""
+    rows = [r for r in result["results"] if r["status"] == "eligible"]
+    return sorted(rows, key=lambda r: -(r["estimate_yuan"] or 0))
+
+
+def needs_info(result: dict, measures: list[dict]) -> list[dict]:
+    """Measures that could apply once the missing facts are given: not those whose only conditions are
+    free-text ones no profile field answers."""
+    structured = {m["id"] for m in measures if any(c["kind"] != "text" for c in m["conditions"])}
+    return [r for r in result["results"] if r["status"] == "needs_info" and r["measure"] in structured and r["missing"]]
+
+
+def forgone_rows(result: dict) -> list[dict]:
+    return [r for r in result["results"] if r.get("forgone")]
 
 
 def chart_rows(result: dict) -> dict[str, float]:

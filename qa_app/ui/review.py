@@ -33,7 +33,7 @@ def fact_paths(measure: dict) -> list[tuple[str, str]]:
     """(path, current value) pairs a reviewer can correct or delete, as review.py addresses them."""
     out = [("beneficiary", measure["beneficiary"]), ("benefit", measure["benefit"])]
     for i, a in enumerate(measure["amounts"], 1):
-        out += [(f"amounts.{i}.kind", a["kind"]), (f"amounts.{i}.value", str(a["value"]))]
+        out += [(f"amounts.{i}.kind", a["kind"]), (f"amounts.{i}.value", f"{a['value']:f}")]
     out += [(f"conditions.{i}", c["text"]) for i, c in enumerate(measure["conditions"], 1)]
     return out
 

@@ -1,0 +1,134 @@
+"""End to end in a real browser: start the app as the README does (scripts/run_app.sh), drive Debian's
+chromium through Playwright, ask a Chinese question, fill the profile form, check the estimate, and
+save a screenshot of every page into artifacts/screenshots/. Needs: apt-get install chromium fonts-wqy-microhei."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "artifacts" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (apt-get install chromium fonts-wqy-microhei)")]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the app exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"{url} not healthy after {seconds} s")
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "POLICYKG_REVIEW_DIR": str(tmp_path_factory.mktemp("reviews"))}
+    log = open(tmp_path_factory.mktemp("log") / "app.log", "w")
+    proc = subprocess.Popen([str(ROOT / "scripts" / "run_app.sh")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        pg = browser.new_page(viewport={"width": 1400, "height": 2600}, locale="zh-CN")
+        pg.set_default_timeout(30_000)
+        yield pg
+        browser.close()
+
+
+def open_page(page, url: str, name: str = "") -> None:
+    page.goto(f"{url}/{quote(name)}" if name else url)
+    page.wait_for_selector('[data-testid="stAppViewContainer"]')
+    page.get_by_role("heading").first.wait_for()
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+
+
+def test_home_shows_the_document(page, app_url):
+    open_page(page, app_url)
+    page.get_by_text("北京市西城区促进科技创新", exact=False).first.wait_for()
+    page.screenshot(path=SHOTS / "0_home.png", full_page=True)
+
+
+def test_chinese_question_and_profile_estimate(page, app_url):
+    open_page(page, app_url, "政策问答与资格自测")
+    page.get_by_role("textbox", name="请输入问题").fill("孵化器支持资金上限")
+    page.get_by_role("button", name="提问").click()
+    page.get_by_text("第七条（一）").first.wait_for()
+    assert page.get_by_text("年度支持金额不超过1000万元", exact=False).first.is_visible()
+
+    held = page.locator('[data-testid="stMultiSelect"]').filter(has_text="已持有资质")
+    held.locator("input").click()
+    page.keyboard.type("外资研发中心")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.get_by_role("textbox", name="获得的市级资金（元）").fill("12000000")
+    page.get_by_role("button", name="测算").click()
+    page.get_by_text("第十条（一） · 符合").wait_for()
+    assert page.get_by_text("5,000,000 元", exact=False).first.is_visible()
+    page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for()
+    page.wait_for_timeout(800)
+    page.screenshot(path=SHOTS / "1_政策问答与资格自测.png", full_page=True)
+
+
+def test_review_page_shows_text_and_measures(page, app_url):
+    open_page(page, app_url, "条文核对")
+    page.get_by_text("第一条（一）", exact=False).first.wait_for()
+    page.get_by_text("审核 / review").wait_for()
+    page.get_by_role("button", name="保存").wait_for()
+    page.wait_for_timeout(1500)  # data grids draw on canvas after layout
+    page.screenshot(path=SHOTS / "2_条文核对.png", full_page=True)
+
+
+def test_audit_page_runs_an_example_query(page, app_url):
+    open_page(page, app_url, "审计追溯")
+    page.get_by_role("button", name="运行").click()
+    page.locator('[data-testid="stDataFrame"]').first.wait_for()
+    page.screenshot(path=SHOTS / "3_审计追溯.png", full_page=True)
+
+
+def test_batch_upload_gives_a_results_table(page, app_url, tmp_path):
+    csv = tmp_path / "enterprises.csv"
+    csv.write_text("name,ForeignRDCenter,municipalFunds\n甲公司,held,12000000\n乙公司,,\n", encoding="utf-8")
+    open_page(page, app_url, "批量检查")
+    page.locator('input[type="file"]').set_input_files(str(csv))
+    page.locator('[data-testid="stDataFrame"]').first.wait_for()
+    page.wait_for_timeout(500)
+    page.screenshot(path=SHOTS / "4_批量检查.png", full_page=True)

@@ -1,0 +1,181 @@
+"""The Streamlit pages through streamlit.testing.v1.AppTest: each page's main path and its error paths.
+Reviews go to a temporary directory (POLICYKG_REVIEW_DIR), never to corpus/reviews."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+APP = Path(__file__).resolve().parent.parent / "qa_app"
+P1, P2, P3, P4 = (str(APP / "pages" / n) for n in
+                  ("1_政策问答与资格自测.py", "2_条文核对.py", "3_审计追溯.py", "4_批量检查.py"))
+
+
+@pytest.fixture(autouse=True)
+def review_dir(tmp_path_factory, monkeypatch):
+    path = tmp_path_factory.getbasetemp() / "reviews"
+    path.mkdir(exist_ok=True)
+    monkeypatch.setenv("POLICYKG_REVIEW_DIR", str(path))
+    return path
+
+
+def run(page: str, **state) -> AppTest:
+    at = AppTest.from_file(page, default_timeout=60)
+    for k, v in state.items():
+        at.session_state[k] = v
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "text", "caption", "title", "subheader") for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts) + "\n".join(f"{m.label}={m.value}" for m in at.metric)
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_home_names_the_document_and_links_the_pages():
+    at = run(str(APP / "app.py"))
+    no_errors(at)
+    assert "北京市西城区促进科技创新" in texts(at)
+    assert at.metric[1].value == "征求意见稿"
+
+
+def test_home_switches_to_english_labels():
+    at = run(str(APP / "app.py"))
+    at.sidebar.radio(key="lang_choice").set_value("English").run()
+    no_errors(at)
+    assert "Policy knowledge graph" in texts(at)
+
+
+def test_question_on_incubator_funding_cites_article_7_item_1():
+    at = run(P1)
+    at.text_input(key="question").input("孵化器支持资金上限")
+    at.button[0].click().run()
+    no_errors(at)
+    out = texts(at)
+    assert "第七条（一）" in out
+    assert "年度支持金额不超过1000万元" in out
+
+
+def test_empty_question_warns_instead_of_answering():
+    at = run(P1)
+    at.text_input(key="question").input("  ")
+    at.button[0].click().run()
+    no_errors(at)
+    assert at.warning and "请输入问题" in at.warning[0].value
+
+
+def _fill_profile(at, held=(), new=(), **amounts):
+    if held:
+        at.multiselect(key="q_held").set_value(list(held))
+    if new:
+        at.multiselect(key="q_new").set_value(list(new))
+    for k, v in amounts.items():
+        at.text_input(key=f"v_{k}").input(v)
+    next(b for b in at.button if b.label == "测算").click()
+    return at.run()
+
+
+def test_foreign_rd_centre_with_12m_municipal_funds_is_capped_at_5m_by_article_10_item_1():
+    at = _fill_profile(run(P1), held=["ForeignRDCenter"], municipalFunds="12000000")
+    no_errors(at)
+    out = texts(at)
+    assert "第十条（一）" in out
+    assert "5,000,000 元" in out
+    assert at.session_state["last_result"]["total_estimate_yuan"] == Decimal("5000000")
+
+
+def test_non_numeric_amount_is_one_line_error_naming_the_field():
+    at = _fill_profile(run(P1), municipalFunds="很多")
+    assert not at.exception
+    assert at.error and "获得的市级资金" in at.error[0].value
+
+
+def test_same_project_keeps_the_highest_award_and_lists_the_forgone_one():
+    at = _fill_profile(run(P1), new=["HighTechEnterprise", "LittleGiant"])
+    no_errors(at)
+    ms = at.session_state["last_result"]["results"]
+    marked = [r["measure"] for r in ms if r["clause"] in ("4.1", "4.3") and r["estimate_yuan"]]
+    at.multiselect[-1].set_value(marked).run()
+    no_errors(at)
+    result = at.session_state["last_result"]
+    assert [r["clause"] for r in result["results"] if r.get("forgone")] == ["4.1"]
+    assert at.table, "forgone table shown"
+
+
+def test_review_confirm_is_saved_with_reviewer_and_reason(review_dir):
+    at = run(P2)
+    no_errors(at)
+    at.text_input(key="reviewer").input("张律师")
+    at.text_input(key="reason").input("与原文一致")
+    next(b for b in at.button if b.label == "保存").click()
+    at.run()
+    no_errors(at)
+    assert at.success
+    saved = (review_dir / "xicheng_measures_draft.yaml").read_text(encoding="utf-8")
+    assert "张律师" in saved and "confirm" in saved
+
+
+def test_review_without_reviewer_is_refused():
+    at = run(P2)
+    at.text_input(key="reason").input("无名")
+    next(b for b in at.button if b.label == "保存").click()
+    at.run()
+    assert not at.exception
+    assert at.error and "审核人" in at.error[0].value
+
+
+def test_two_reviewers_on_the_same_file_conflict_instead_of_overwriting(review_dir):
+    from kg_builder.review import file_version, save_entry
+    at = run(P2)
+    path = review_dir / "xicheng_measures_draft.yaml"
+    save_entry(path, {"id": "other", "action": "confirm", "measure": "1.1-1", "reviewer": "李", "date": "2026-01-01",
+                      "reason": "先保存"}, based_on=file_version(path))
+    at.text_input(key="reviewer").input("王")
+    at.text_input(key="reason").input("后保存")
+    next(b for b in at.button if b.label == "保存").click()
+    at.run()
+    assert not at.exception
+    assert at.error and "冲突" in at.error[0].value
+    assert "后保存" not in path.read_text(encoding="utf-8")
+
+
+def test_audit_trace_shows_quote_facts_arithmetic_and_hashes():
+    at = _fill_profile(run(P1), held=["ForeignRDCenter"], municipalFunds="12000000")
+    result = at.session_state["last_result"]
+    at3 = run(P3, last_result=result)
+    no_errors(at3)
+    out = texts(at3)
+    assert "第十条（一）" in out and "municipalFunds" in out and "graph_sha256" in out
+    assert at3.get("download_button")
+
+
+@pytest.mark.parametrize("query, shown", [
+    ("PREFIX pk: <https://w3id.org/policykg/ont#>\nSELECT ?m WHERE { ?m a pk:Measure }", None),
+    ("SELECT ?x WHERE {", "语法"),
+    ("DELETE WHERE { ?s ?p ?o }", "只允许只读"),
+    ("LOAD <http://example.org/x.ttl>", "只允许只读"),
+])
+def test_sparql_console_runs_reads_and_rejects_the_rest(query, shown):
+    at = run(P3)
+    at.text_area[0].input(query)
+    next(b for b in at.button if b.label == "运行").click()
+    at.run()
+    assert not at.exception
+    if shown is None:
+        assert not at.error and at.dataframe and len(at.dataframe[0].value) == 44
+    else:
+        assert at.error and shown in at.error[0].value
+
+
+def test_batch_page_offers_a_template_and_an_upload():
+    at = run(P4)
+    no_errors(at)
+    assert "municipalFunds" in texts(at)

@@ -1,0 +1,81 @@
+"""Pure helpers behind the pages, without Streamlit: text spans, profile form values, CSV, SPARQL guard."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from qa_app.ui import batch, sparql
+from qa_app.ui.profile import Field, profile_from_values
+from qa_app.ui.text import highlight_md, split_span, yuan
+
+FIELDS = [Field("ForeignRDCenter", "qualification", "外资研发中心", "foreign R&D centre"),
+          Field("municipalFunds", "quantity", "获得的市级资金", "municipal funds", "CNY"),
+          Field("ipServiceEntrusted", "flag", "委托知识产权服务机构", "IP service", None)]
+
+
+def test_span_split_and_highlight_escape_markdown_in_policy_text():
+    text = "前文*（一）对孵化器给予支持[注]。后文"
+    before, quote, after = split_span(text, 3, 17, context=3)
+    assert (before, quote, after) == ("前文*", "（一）对孵化器给予支持[注]", "。后文")
+    md = highlight_md(text, [(3, 17)])
+    assert md == "前文\\*:orange-background[（一）对孵化器给予支持\\[注\\]]。后文"
+
+
+def test_span_outside_text_is_refused():
+    with pytest.raises(ValueError, match="outside"):
+        split_span("abc", 2, 9)
+
+
+def test_yuan_shows_exact_yuan_and_wan():
+    assert yuan(Decimal("5000000")) == "5,000,000 元（500万元）"
+    assert yuan(None) == "—"
+
+
+def test_form_values_become_a_schema_shaped_profile_with_unknowns_left_out():
+    got = profile_from_values({"ForeignRDCenter": "held", "municipalFunds": "12,000,000", "ipServiceEntrusted": None},
+                              FIELDS)
+    assert got == {"qualifications": {"ForeignRDCenter": "held"}, "quantities": {"municipalFunds": Decimal(12000000)},
+                   "flags": {}}
+
+
+@pytest.mark.parametrize("value, message", [("abc", "不是数字"), ("-5", "不能为负数")])
+def test_bad_amount_names_the_field(value, message):
+    with pytest.raises(ValueError, match=f"获得的市级资金.*{message}"):
+        profile_from_values({"municipalFunds": value}, FIELDS)
+
+
+def test_csv_keeps_good_rows_and_reports_bad_ones_by_row():
+    data = "name,ForeignRDCenter,municipalFunds,ipServiceEntrusted\n甲,held,100,是\n乙,,abc,\n丙,,,否\n".encode()
+    rows, errors = batch.parse_csv(data, FIELDS, max_bytes=10_000)
+    assert [n for n, _ in rows] == ["甲", "丙"]
+    assert rows[0][1]["flags"] == {"ipServiceEntrusted": True}
+    assert len(errors) == 1 and errors[0].startswith("第3行（乙）")
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"x" * 101, "文件过大"), (b"\xff\xfe\x00", "UTF-8"), (b"company,x\n1,2\n", "name"), (b"name,salary\na,1\n", "未知列")])
+def test_unreadable_csv_is_refused_with_one_message(data, message):
+    with pytest.raises(ValueError, match=message):
+        batch.parse_csv(data, FIELDS, max_bytes=100)
+
+
+@pytest.mark.parametrize("query", [
+    "INSERT DATA { <a:b> <a:c> <a:d> }", "DELETE WHERE { ?s ?p ?o }", "LOAD <http://x/y>", "CLEAR ALL",
+    "DROP GRAPH <g:x>", "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "DESCRIBE <a:b>", ""])
+def test_sparql_guard_rejects_everything_but_select_and_ask(query):
+    with pytest.raises(sparql.QueryRejected):
+        sparql.check_query(query)
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?s WHERE { ?s ?p \"DELETE\" }", "# a comment\nPREFIX pk: <https://w3id.org/policykg/ont#>\nASK { ?s a pk:Measure }"])
+def test_sparql_guard_accepts_reads_even_with_keywords_in_literals(query):
+    assert sparql.check_query(query) == query
+
+
+def test_sparql_row_limit_truncates():
+    store = sparql.make_store("<urn:a> <urn:p> 1, 2, 3, 4 .")
+    out = sparql.run_query(store, "SELECT ?o WHERE { ?s ?p ?o }", max_rows=2)
+    assert len(out["rows"]) == 2 and out["truncated"]
