@@ -14,6 +14,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -27,10 +28,11 @@ FUSIONS = ("rrf", "weighted", "bm25", "dense")
 class RetrievalConfig:
     k1: float = 1.2
     b: float = 0.75
-    fusion: str = "rrf"  # one of FUSIONS, chosen by benchmarks/eval_retrieval.py
+    fusion: str = "weighted"  # one of FUSIONS, chosen by benchmarks/eval_retrieval.py
     rrf_k: int = 60
     dense_weight: float = 0.5  # for fusion="weighted": w·dense + (1-w)·bm25, both min-max scaled
     model: str | None = None  # None → POLICYKG_EMBED_MODEL or the converted multilingual-e5-small
+    torch_threads: int | None = 1  # one query at a time: 1 thread is ~25 ms, 2 contend (0.2-0.8 s) on 2 cores
     synonyms_path: Path = RESOURCES / "synonyms.yaml"
     en_terms_path: Path = RESOURCES / "en_terms.yaml"
 
@@ -74,21 +76,21 @@ def load_lexicon(config: RetrievalConfig) -> Lexicon:
                    tuple((k.lower(), tuple(v)) for k, v in ordered))
 
 
-_TOKENIZER = None
-
-
 def _jieba(lexicon: Lexicon):
     """A private jieba instance (the extractor's global one is left untouched) knowing our terms."""
-    global _TOKENIZER
-    if _TOKENIZER is None:
-        import jieba
-        jieba.setLogLevel(60)
-        tok = jieba.Tokenizer()
-        for words in list(lexicon.synonyms.values()) + [v for _, v in lexicon.en_terms]:
-            for w in words:
-                tok.add_word(w)
-        _TOKENIZER = tok
-    return _TOKENIZER
+    words = [w for ws in list(lexicon.synonyms.values()) + [v for _, v in lexicon.en_terms] for w in ws]
+    return _jieba_with(tuple(sorted(set(words))))
+
+
+@lru_cache(maxsize=4)
+def _jieba_with(words: tuple[str, ...]):
+    import jieba
+
+    jieba.setLogLevel(60)
+    tok = jieba.Tokenizer()
+    for w in words:
+        tok.add_word(w)
+    return tok
 
 
 def tokenize(text: str, lexicon: Lexicon) -> list[str]:
@@ -179,8 +181,15 @@ def build_index(text: str, structure, *, document: str, config: RetrievalConfig 
     if encoder is None and config.fusion != "bm25":
         from qa_app.encoder import load_encoder
         encoder = load_encoder(config.model)
+    _limit_threads(config.torch_threads)
     vectors = embed_passages(encoder, texts) if encoder is not None else None
     return ClauseIndex(document, text, passages, lexicon, config, bm25, encoder, vectors)
+
+
+def _limit_threads(n: int | None) -> None:
+    import sys
+    if n and "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(n)
 
 
 def _rrf(*rankings: np.ndarray, k: int) -> np.ndarray:
