@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from urllib.parse import quote
 
 from rdflib import Graph
 
@@ -15,9 +16,14 @@ from .awards import compute
 from .config import ReasonerConfig
 from .explain import failing_reason, missing_fact
 from .model import load_policy
-from .patterns import checks
 from .profile import Profile
 from .rdfprofile import to_rdflib
+from .shapes import check_iris
+
+
+def enterprise_iri(profile: Profile, config: ReasonerConfig = ReasonerConfig()) -> str:
+    """The profile's IRI; its id is percent-encoded, so any id (spaces, Chinese, /) makes a valid IRI."""
+    return config.enterprise_base + quote(profile.id, safe="")
 
 
 def outcomes_for(profiles: dict, policy, *, engine: str, config: ReasonerConfig) -> dict:
@@ -31,7 +37,7 @@ def outcomes_for(profiles: dict, policy, *, engine: str, config: ReasonerConfig)
 def decide(measure: dict, outcomes: dict, subject: str, profile: Profile, config: ReasonerConfig) -> dict:
     conds = {c["iri"]: c for c in measure["conditions"]}
     reasons, missing, status = [], [], "eligible"
-    for check, _, _ in checks(measure, config.role_beneficiaries):
+    for check in check_iris(measure, config):
         outcome = outcomes.get((subject, check))
         if outcome == "failing":
             status = "ineligible"
@@ -69,7 +75,7 @@ def _no_duplication(results: list[dict], groups, rule: dict | None) -> list[dict
 def assess(profile: Profile, graph: Graph, *, same_project=(), as_of: date | None = None, engine: str = "oxigraph",
            config: ReasonerConfig = ReasonerConfig(), outcomes: dict | None = None, subject: str | None = None) -> dict:
     policy = load_policy(graph, config=config)
-    subject = subject or f"{config.enterprise_base}{profile.id}"
+    subject = subject or enterprise_iri(profile, config)
     if outcomes is None:
         outcomes = outcomes_for({subject: profile}, policy, engine=engine, config=config)
     results = [decide(m, outcomes, subject, profile, config) for m in policy.measures]

@@ -9,13 +9,13 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from kg_builder.errors import PolicyInputError
 
 from .config import ReasonerConfig
 from .schema import UNIT_FACTORS, validate_profile
-from .vocab import PF
+from .vocab import PF, split_fact_property
 
 STATUSES = ("new", "renewed", "held", "none")
 
@@ -73,7 +73,7 @@ def _notation(iri) -> str:
 
 def profile_from_rdf(text: str, *, fmt: str = "turtle", source: str = "<rdf>",
                      config: ReasonerConfig = ReasonerConfig()) -> Profile:
-    """Read the first pf:Enterprise of a Turtle or JSON-LD document (vocabulary in reasoner.vocab)."""
+    """Read the first pf:Enterprise of a Turtle or JSON-LD document (vocabulary in reasoner.vocab, ontology/profile.ttl)."""
     g = Graph()
     try:
         g.parse(data=text, format=fmt)
@@ -86,13 +86,14 @@ def profile_from_rdf(text: str, *, fmt: str = "turtle", source: str = "<rdf>",
 
 
 def _rdf_dict(g: Graph, ent: URIRef) -> dict:
+    """The enterprise's fact properties (pfq:/pfn:/pff:) as the JSON profile; unknown ones fail validation."""
     data: dict = {"id": _notation(ent), "qualifications": {}, "quantities": {}, "flags": {}}
-    for h in g.objects(ent, PF.hasQualification):
-        data["qualifications"][_notation(g.value(h, PF.concept))] = str(g.value(h, PF.status) or "held")
-    for h in g.objects(ent, PF.hasQuantity):
-        data["quantities"][_notation(g.value(h, PF.concept))] = g.value(h, PF.value).toPython()
-    for h in g.objects(ent, PF.hasFlag):
-        data["flags"][_notation(g.value(h, PF.concept))] = bool(g.value(h, PF.value).toPython())
+    key = {"qualification": "qualifications", "quantity": "quantities", "flag": "flags"}
+    for pred, obj in g.predicate_objects(ent):
+        fact = split_fact_property(str(pred))
+        if fact:
+            value = obj.toPython() if isinstance(obj, Literal) else str(obj)
+            data[key[fact[0]]][fact[1]] = str(value) if fact[0] == "qualification" else value
     if (ind := g.value(ent, PF.industry)) is not None:
         data["industry"] = _notation(ind)
     data["roles"] = sorted(str(r) for r in g.objects(ent, PF.role))

@@ -5,8 +5,12 @@ import pytest
 
 from kg_builder.errors import PolicyInputError
 from reasoner.csvprofile import profiles_from_csv
-from reasoner.profile import profile_from_json, profile_from_rdf
+from reasoner.profile import Profile, profile_from_json, profile_from_rdf
+from reasoner.rdfprofile import to_rdflib
 from reasoner.textprofile import profile_from_text
+from reasoner.vocab import PREFIXES
+
+TTL_PREFIXES = "".join(f"@prefix {k}: <{v}> .\n" for k, v in PREFIXES.items())
 
 BAD = [
     ("{bad", "not valid JSON", "1:2"),
@@ -40,11 +44,25 @@ def test_csv_bad_rows_reported_good_rows_kept():
 
 
 def test_turtle_profile():
-    ttl = """@prefix pf: <https://w3id.org/policykg/profile#> .
-    <https://x/e1> a pf:Enterprise ; pf:industry <https://w3id.org/policykg/scheme/gbt4754/M> ;
-      pf:hasQuantity [ pf:concept <https://w3id.org/policykg/scheme/quantity/rdExpense> ; pf:value 11000000.0 ] ."""
+    ttl = TTL_PREFIXES + """<https://x/e1> a pf:Enterprise ; pf:industry <https://w3id.org/policykg/scheme/gbt4754/M> ;
+      pfn:rdExpense 11000000.0 ; pfq:HighTechEnterprise "new" ; pff:rdRatioAboveTarget true ."""
     p = profile_from_rdf(ttl)
     assert p.industry == "M" and p.quantities["rdExpense"] == Decimal("11000000")
+    assert p.qualifications == {"HighTechEnterprise": "new"} and p.flags == {"rdRatioAboveTarget": True}
+
+
+def test_turtle_profile_unknown_property_named():
+    ttl = TTL_PREFIXES + '<https://x/e1> a pf:Enterprise ; pfn:rdExpenses 1.0 .'
+    with pytest.raises(PolicyInputError, match="rdExpenses"):
+        profile_from_rdf(ttl, source="p.ttl")
+
+
+def test_profile_round_trips_through_rdf():
+    p = Profile(qualifications={"LittleGiant": "renewed"}, quantities={"holdingPeriod": Decimal("2")},
+                flags={"mergerByBankLoan": False}, industry="I", roles=("运营机构",), id="e9")
+    back = profile_from_rdf(to_rdflib({"https://x/e9": p}).serialize(format="turtle"))
+    assert (back.qualifications, back.quantities, back.flags, back.industry, back.roles) == \
+        (p.qualifications, p.quantities, p.flags, p.industry, p.roles)
 
 
 TEXT = [

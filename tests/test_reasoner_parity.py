@@ -12,25 +12,51 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS, SH
+
 from kg_builder.build import build_source
 from kg_builder.config import DEFAULT_CORPUS
-from reasoner.fast import run_embedded, run_endpoint
+from reasoner.fast import UnsupportedShape, compile_shapes, run_embedded, run_endpoint
 from reasoner.model import load_policy
 from reasoner.profile import Profile
 from reasoner.rdfprofile import to_ntriples, to_rdflib
 from reasoner.shapes import shapes_graph, validate_shacl
 
-QUALS = ["HighTechEnterprise", "LittleGiant", "PotentialUnicorn", "ForeignRDCenter", "Incubator"]
-QUANTS = ["rdExpense", "techContractTurnover", "investmentAmount", "holdingPeriod", "municipalFunds"]
-FLAGS = ["rdRatioAboveTarget", "techContractRegistered", "mergerByBankLoan", "fundRegisteredAMAC"]
-AMOUNT = st.sampled_from([0, 9999900, 10000000, 10000100, 50000000, 200000000, 1]).map(Decimal)
+STATUSES = ["new", "renewed", "held", "none"]
 
-profiles = st.builds(
-    lambda q, n, f, ind: Profile(qualifications=q, quantities=n, flags=f, industry=ind),
-    st.dictionaries(st.sampled_from(QUALS), st.sampled_from(["new", "renewed", "held", "none"]), max_size=3),
-    st.dictionaries(st.sampled_from(QUANTS), AMOUNT, max_size=3),
-    st.dictionaries(st.sampled_from(FLAGS), st.booleans(), max_size=3),
-    st.sampled_from([None, "I", "M", "C"]))
+
+def _vocabulary(policy):
+    """Concepts, thresholds and allowed values the policy's conditions use, so random profiles hit them."""
+    quals, quants, flags, inds = set(), {}, set(), {"A"}
+    for m in policy.measures:
+        for c in m["conditions"]:
+            if c["kind"] == "qualification":
+                quals.update(c["concepts"])
+            elif c["kind"] == "threshold":
+                v = c["value"]
+                quants.setdefault(c["quantity"], set()).update({v, v - Decimal("0.01"), v + Decimal("0.01"), Decimal(0)})
+            elif c["kind"] == "flag" and c.get("concepts"):
+                flags.update(c["concepts"])
+            elif c["kind"] == "industry":
+                inds.update(c["concepts"])
+    return sorted(quals), {k: sorted(v) for k, v in sorted(quants.items())}, sorted(flags), sorted(inds)
+
+
+def _profiles(policy):
+    quals, quants, flags, inds = _vocabulary(policy)
+    roles = sorted({m["beneficiary"] for m in policy.measures})
+    texts = [c["iri"] for m in policy.measures for c in m["conditions"] if c["kind"] == "text"]
+    return st.builds(
+        lambda q, n, f, ind, r, conf: Profile(qualifications=q, quantities=n, flags=f, industry=ind, roles=tuple(r),
+                                              confirmed=tuple(conf)),
+        st.dictionaries(st.sampled_from(quals), st.sampled_from(STATUSES), max_size=4),
+        st.sampled_from(list(quants)).flatmap(
+            lambda k: st.dictionaries(st.just(k), st.sampled_from(quants[k]), max_size=1)),
+        st.dictionaries(st.sampled_from(flags), st.booleans(), max_size=4),
+        st.sampled_from([None, *inds]),
+        st.lists(st.sampled_from(roles), max_size=2, unique=True),
+        st.lists(st.sampled_from(texts), max_size=3, unique=True))
 
 
 @pytest.fixture(scope="module")
@@ -43,11 +69,47 @@ def shapes(policy):
     return shapes_graph(policy)
 
 
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(profiles, min_size=2, max_size=4))
-def test_fast_equals_pyshacl(policy, shapes, batch):
-    data = {f"https://example.org/e{i}": p for i, p in enumerate(batch)}
-    assert run_embedded(data, policy) == validate_shacl(to_rdflib(data, policy), policy, shapes=shapes)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_fast_equals_pyshacl(policy, shapes, data):
+    batch = data.draw(st.lists(_profiles(policy), min_size=1, max_size=8))
+    extra = data.draw(st.lists(_profiles(policy), min_size=1, max_size=1))  # a second threshold quantity
+    batch = [Profile(qualifications=p.qualifications, quantities={**p.quantities, **e.quantities}, flags=p.flags,
+                     industry=p.industry, roles=p.roles, confirmed=p.confirmed) for p, e in zip(batch, extra * len(batch))]
+    profiles = {f"https://example.org/e{i}": p for i, p in enumerate(batch)}
+    fast = run_embedded(profiles, policy)
+    assert fast == validate_shacl(to_rdflib(profiles, policy), policy, shapes=shapes)
+
+
+def test_every_outcome_kind_occurs_in_parity_data(policy):
+    """Guard for the property test: the generated vocabulary reaches failing and missing on every check kind."""
+    quals, quants, flags, inds = _vocabulary(policy)
+    assert quals and quants and flags and len(inds) > 1
+    q, (n, vals) = quals[0], next(iter(quants.items()))
+    outcomes = run_embedded({"https://example.org/x": Profile(qualifications={q: "none"}, quantities={n: vals[0]},
+                                                               flags={flags[0]: False})}, policy)
+    assert set(outcomes.values()) == {"failing", "missing"}
+
+
+def test_compiler_refuses_what_it_cannot_translate(shapes):
+    g = Graph()
+    g += shapes
+    node = next(iter(g.subjects(SH.minCount, None)))
+    g.add((node, SH.pattern, Literal("^a")))
+    with pytest.raises(UnsupportedShape, match="pattern"):
+        compile_shapes(g)
+
+
+def test_shapes_are_readable_and_cite(policy, shapes):
+    m = policy.by_id["3.1-1"]
+    shape = URIRef("https://w3id.org/policykg/shape/3.1-1")
+    assert (shape, RDFS.seeAlso, URIRef(m["iri"])) in shapes
+    assert str(shapes.value(shape, RDFS.comment)) == m["citation"]["quote"]
+    bounds = [o for p in shapes.objects(shape, SH.property) for o in shapes.objects(p, SH.minExclusive)]
+    threshold = next(c for c in m["conditions"] if c["kind"] == "threshold")
+    assert [b.toPython() for b in bounds] == [threshold["value"]]
+    messages = [str(o) for p in shapes.objects(shape, SH.property) for o in shapes.objects(p, SH.message)]
+    assert all(msg.startswith(m["label"]) for msg in messages) and messages
 
 
 def _free_port() -> int:
@@ -78,7 +140,9 @@ def test_server_runs_the_same_query(policy, tmp_path):
         req = urllib.request.Request(f"{base}/store?default", data=to_ntriples(data, policy).encode(),
                                      headers={"Content-Type": "application/n-triples"}, method="POST")
         urllib.request.urlopen(req, timeout=10).close()
-        assert run_endpoint(f"{base}/query", policy) == run_embedded(data, policy)
+        served = run_endpoint(f"{base}/query", policy)
+        assert served == run_embedded(data, policy)
+        assert {"failing", "missing"} <= set(served.values())
     finally:
         proc.terminate()
         proc.wait(timeout=10)
