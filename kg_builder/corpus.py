@@ -27,11 +27,12 @@ class Source:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
-def decode(raw: bytes, source: str) -> tuple[str, str]:
+def decode(raw: bytes, source: str, what: str = "a policy text") -> tuple[str, str]:
+    """(text, encoding): UTF-8 (with or without BOM) or GB18030, as Excel and government sites save them."""
     if not raw.strip():
-        raise PolicyInputError(source, "the file is empty", expected="a policy text")
+        raise PolicyInputError(source, "the file is empty", expected=what)
     if b"\x00" in raw[:4096]:
-        raise PolicyInputError(source, "the file is binary (contains NUL bytes)", expected="a plain-text policy (UTF-8 or GB18030)")
+        raise PolicyInputError(source, "the file is binary (contains NUL bytes)", expected=f"{what} (UTF-8 or GB18030)")
     for encoding in ENCODINGS:
         try:
             return raw.decode(encoding), encoding

@@ -14,7 +14,7 @@ from rdflib import Graph
 
 from .awards import compute
 from .config import ReasonerConfig
-from .explain import failing_reason, missing_fact
+from .explain import failing_reason, missing_fact, missing_field
 from .model import load_policy
 from .profile import Profile
 from .rdfprofile import to_rdflib
@@ -36,7 +36,7 @@ def outcomes_for(profiles: dict, policy, *, engine: str, config: ReasonerConfig)
 
 def decide(measure: dict, outcomes: dict, subject: str, profile: Profile, config: ReasonerConfig) -> dict:
     conds = {c["iri"]: c for c in measure["conditions"]}
-    reasons, missing, status = [], [], "eligible"
+    reasons, missing, fields, status = [], [], [], "eligible"
     for check in check_iris(measure, config):
         outcome = outcomes.get((subject, check))
         if outcome == "failing":
@@ -44,15 +44,19 @@ def decide(measure: dict, outcomes: dict, subject: str, profile: Profile, config
             reasons.append(failing_reason(conds.get(check), measure, profile))
         elif outcome == "missing":
             missing.append(missing_fact(conds.get(check), measure, profile))
+            fields.append(missing_field(conds.get(check)))
     if status == "eligible" and missing:
         status = "needs_info"
     award = compute(measure, profile)
     if status == "eligible":
         reasons.append(f"{measure['label']}：条件均满足；{award.arithmetic}")
+        missing += [f"估算金额需要：{name}" for name, _ in award.needs]
+        fields += [field for _, field in award.needs]
     return {"clause": measure["clause"], "measure": measure["id"], "label": measure["label"], "status": status,
             "estimate_yuan": award.estimate if status == "eligible" else None,
             "cap_yuan": award.cap, "cap_bound": award.bound if status == "eligible" else None,
             "arithmetic": award.arithmetic, "reasons": reasons, "missing": missing,
+            "missing_fields": list(dict.fromkeys(fields)),
             "citation": measure["citation"]}
 
 

@@ -19,7 +19,7 @@ class Award:
     cap: Decimal | None = None
     bound: str | None = None  # the cap kind that bound the estimate
     arithmetic: str = ""
-    needs: list[str] = field(default_factory=list)  # facts the formula needs and the profile lacks
+    needs: list[tuple[str, str]] = field(default_factory=list)  # (name, profile field) the formula lacks
 
 
 def _formula(measure: dict, profile) -> tuple[Decimal | None, str, list[str]]:
@@ -30,7 +30,7 @@ def _formula(measure: dict, profile) -> tuple[Decimal | None, str, list[str]]:
             base = a.get("base_quantity")
             if base is None or base not in profile.quantities:
                 return None, f"比例 {a['value']} × {zh(base) if base else a.get('base') or '基数'}（未知）", \
-                    [zh(base) if base else "计算基数"]
+                    [(zh(base), base) if base else ("计算基数", "base")]
             value = profile.quantities[base]
             product = a["value"] * value
             return product, f"{a['value']} × {zh(base)} {value} = {product}", []

@@ -21,3 +21,6 @@ class ReasonerConfig:
     enterprise_base: str = "https://w3id.org/policykg/enterprise/"
     role_beneficiaries: tuple[str, ...] = ("运营机构", "管理机构", "牵头单位", "专业服务机构", "落地主体")
     negations: tuple[str, ...] = ("不是", "并非", "不属于", "没有", "尚未", "未", "非", "not ", "no ")
+    # words allowed between a negation and the term for the text to state the opposite ("不是高企" → none,
+    # "尚未获得…认定" → none); a negation further away only keeps the fact unknown.
+    negation_links: tuple[str, ...] = ("被认定为", "认定为", "获得", "具备", "拥有", "属于", "是", "为", "a ", "an ", "")

@@ -49,10 +49,41 @@ def _row_dict(row: dict, lex) -> dict:
     return data
 
 
+OTHER_COLUMNS = ("id", "industry", "roles", "confirmed")
+
+
 def profiles_from_csv(text: str, *, source: str = "<csv>", config: ReasonerConfig = ReasonerConfig()):
+    """Raises PolicyInputError for a header that cannot be right (unknown or repeated column), before any row."""
     lex = load_lexicon(config.lexicon_path)
-    for n, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in reader.fieldnames or []]
+    known = {c.id for c in lex.concepts.values() if c.scheme != "industry"} | set(OTHER_COLUMNS)
+    unknown = [h for h in header if h not in known]
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if not header or unknown or repeated:
+        problem = (f"unknown column {unknown[0]!r}" if unknown else f"repeated column {repeated[0]!r}" if repeated
+                   else "no header row")
+        raise PolicyInputError(source, problem, where="line 1",
+                               expected="columns named by profile field ids (see `reasoner.schema`), e.g. id,"
+                                        "HighTechEnterprise,rdExpense")
+    reader.fieldnames = header
+    seen: dict[str, int] = {}
+    for n, row in enumerate(reader, start=2):
+        if row.get(None):
+            yield n, PolicyInputError(source, f"{len(row[None])} cells more than the header has", where=f"row {n}",
+                                      expected=f"{len(header)} cells")
+            continue
+        rid = (row.get("id") or "").strip()
+        at = f"row {n} (id {rid})" if rid else f"row {n}"
+        if rid and rid in seen:
+            yield n, PolicyInputError(source, f"id {rid!r} repeats row {seen[rid]}", where=f"{at}: id",
+                                      expected="one row per enterprise")
+            continue
+        if rid:
+            seen[rid] = n
         try:
-            yield n, profile_from_dict(_row_dict(row, lex), source=source, config=config)
+            data = _row_dict(row, lex)
+            data.setdefault("id", f"row{n}")
+            yield n, profile_from_dict(data, source=source, config=config)
         except PolicyInputError as err:
-            yield n, PolicyInputError(source, err.problem, where=f"row {n}: {err.where}", expected=err.expected)
+            yield n, PolicyInputError(source, err.problem, where=f"{at}: {err.where}", expected=err.expected)

@@ -77,3 +77,14 @@ def missing_fact(c: dict | None, measure: dict, profile) -> str:
     if kind == "industry":
         return "所属行业（GB/T 4754门类）"
     return f"需确认：{c['text']}"
+
+
+def missing_field(c: dict | None) -> str:
+    """The profile field that would decide a check: a concept id, "industry", "roles" or "confirmed"."""
+    if c is None:
+        return "roles"
+    if c["kind"] == "threshold":
+        return c["quantity"]
+    if c["kind"] in ("qualification", "flag") and c.get("concepts"):
+        return c["concepts"][0] if len(c["concepts"]) == 1 else "|".join(c["concepts"])
+    return "industry" if c["kind"] == "industry" else "confirmed"

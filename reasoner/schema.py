@@ -95,4 +95,6 @@ def _jsonable(obj):
         return {k: _jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list):
         return [_jsonable(v) for v in obj]
-    return float(obj) if isinstance(obj, Decimal) else obj
+    if isinstance(obj, Decimal):  # integral values stay ints so messages repeat what the user wrote (-3, not -3.0)
+        return int(obj) if obj == obj.to_integral_value() else float(obj)
+    return obj

@@ -1,8 +1,9 @@
 """Free Chinese/English text → Profile, with the spans each fact was read from.
 
 Uses the extractor's spaCy components (kg_builder.nlp, profile=True). Rules, each a small step:
-qualification/quantity words inside a flag phrase belong to the flag; a negation just before a term
-(不是, 没有, not …) stops it asserting; a status word (新认定, 复审) applies to qualifications in the
+qualification/quantity words inside a flag phrase belong to the flag; a negation right before a term
+(不是高企, 尚未获得…, not a …) states the opposite (qualification "none", flag false), one further away
+only stops the term asserting (unknown, never "no" by guess); a status word (新认定, 复审) applies to qualifications in the
 same comma-separated clause; a quantity takes the next amount of its unit in the same clause.
 Entry point: `profile_from_text(text, *, config, id)`.
 """
@@ -35,6 +36,16 @@ def _negated(text: str, start: int, config: ReasonerConfig) -> bool:
     return any(n.strip() in left for n in config.negations)
 
 
+def _denied_from(text: str, start: int, config: ReasonerConfig) -> int | None:
+    """Start of a negation right before the term ("不是高企", "not a high-tech"), else None."""
+    left = text[max(0, start - 12):start].lower()
+    for neg in config.negations:
+        for link in config.negation_links:
+            if left.endswith(neg + link) or left.endswith(neg.strip() + " " + link):
+                return start - len(left) + left.rfind(neg.strip())
+    return None
+
+
 def _inside(f, spans) -> bool:
     return any(s.start <= f.start and f.end <= s.end and s is not f for s in spans)
 
@@ -44,7 +55,7 @@ def _source(text, f, fact, value) -> dict:
 
 
 def profile_from_text(text: str, *, config: ReasonerConfig = ReasonerConfig(), id: str = "enterprise") -> Profile:
-    found = sorted(_nlp(config.lexicon_path)(text).user_data["findings"], key=lambda f: f.start)
+    found = sorted(_nlp(config.lexicon_path)(text).user_data.get("findings", []), key=lambda f: f.start)
     flags = [f for f in found if f.kind == "flag"]
     facts = {"qualifications": {}, "quantities": {}, "flags": {}, "industry": None, "roles": []}
     sources: list[dict] = []
@@ -56,21 +67,34 @@ def profile_from_text(text: str, *, config: ReasonerConfig = ReasonerConfig(), i
                    industry=facts["industry"], roles=tuple(facts["roles"]), id=id, sources=tuple(sources))
 
 
+def _denial(text, f, fact, value, at) -> dict:
+    return {"fact": fact, "value": value, "start": at, "end": f.end, "quote": text[at:f.end]}
+
+
 def _read_flags(text, flags, facts, sources, config) -> None:
     for f in flags:
+        cid = f.attrs["concept"]
         if not _negated(text, f.start, config):
-            facts["flags"][f.attrs["concept"]] = True
-            sources.append(_source(text, f, f"flags.{f.attrs['concept']}", True))
+            facts["flags"][cid] = True
+            sources.append(_source(text, f, f"flags.{cid}", True))
+        elif (at := _denied_from(text, f.start, config)) is not None and cid not in facts["flags"]:
+            facts["flags"][cid] = False
+            sources.append(_denial(text, f, f"flags.{cid}", False, at))
 
 
 def _read_qualifications(text, found, flags, facts, sources, config) -> None:
     statuses = [f for f in found if f.kind == "status"]
     for f in found:
-        if f.kind != "qualification" or _inside(f, flags) or _negated(text, f.start, config):
+        if f.kind != "qualification" or _inside(f, flags):
+            continue
+        cid = f.attrs["concept"]
+        if _negated(text, f.start, config):
+            if (at := _denied_from(text, f.start, config)) is not None and cid not in facts["qualifications"]:
+                facts["qualifications"][cid] = "none"
+                sources.append(_denial(text, f, f"qualifications.{cid}", "none", at))
             continue
         near = [s for s in statuses if _same_clause(text, s.start, f.start)]
         status = near[-1].attrs["status"] if near else "held"
-        cid = f.attrs["concept"]
         if facts["qualifications"].get(cid) in (None, "held"):
             facts["qualifications"][cid] = status
             sources.append(_source(text, f, f"qualifications.{cid}", status))

@@ -68,7 +68,8 @@ def test_profile_round_trips_through_rdf():
 TEXT = [
     ("我们是今年新认定的国家高新技术企业，年度研发费用1500万元",
      {"HighTechEnterprise": "new"}, {"rdExpense": Decimal("15000000")}),
-    ("我们不是高企，研发费用2亿元", {}, {"rdExpense": Decimal("200000000")}),
+    ("我们不是高企，研发费用2亿元", {"HighTechEnterprise": "none"}, {"rdExpense": Decimal("200000000")}),
+    ("我们是非常优秀的高企", {}, {}),  # 非 inside 非常: not a denial, and too close to call: unknown
     ("我们通过复审的国家高新技术企业", {"HighTechEnterprise": "renewed"}, {}),
 ]
 

@@ -1,6 +1,9 @@
-"""`policykg check PROFILE.json|.ttl|.jsonld|.csv [--json] [--audit FILE]`, `--text "..."`, `--batch FILE`.
+"""`policykg check PROFILE.json|.ttl|.jsonld|.csv [--json] [--audit FILE] [--out FILE]`, `--text "..."`, `--batch FILE`.
 
-Profiles are read by reasoner.*; results printed as JSON (one object per profile) or a Chinese summary."""
+Profiles are read by reasoner.*; results printed as JSON (one object per profile and line, in input order;
+a row that could not be read gives {"input", "error"} in its place) or a Chinese summary. Many profiles
+(a CSV or --batch) go through reasoner.batch: one compiled check over chunks, a progress bar on a terminal,
+and with --out a results file (.csv: one summary row per enterprise; .jsonl: one full report per line)."""
 from __future__ import annotations
 
 import sys
@@ -18,7 +21,8 @@ def add_parser(sub):
     p.add_argument("--text", help="a profile in free Chinese or English text")
     p.add_argument("--batch", type=Path, help="one free-text profile per line")
     p.add_argument("--json", action="store_true", help="print JSON (one object per profile and line)")
-    p.add_argument("--audit", type=Path, help="write the decision as PROV-O Turtle")
+    p.add_argument("--audit", type=Path, help="write the decision as PROV-O Turtle (one profile only)")
+    p.add_argument("--out", type=Path, help="write results to FILE: .csv (one row per enterprise) or .jsonl")
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="policy text")
     p.add_argument("--same-project", action="append", default=[], metavar="ID,ID",
                    help="measure ids that are the same project (no-duplication rule); repeatable")
@@ -26,10 +30,12 @@ def add_parser(sub):
 
 
 def _read_file(path: Path) -> str:
+    from kg_builder.corpus import decode
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise PolicyInputError(str(path), f"cannot read ({err})") from err
+        raw = path.read_bytes()
+    except OSError as err:
+        raise PolicyInputError(str(path), f"cannot read ({err.strerror})") from err
+    return decode(raw, str(path), what="a profile file")[0]
 
 
 def _profiles(args):
@@ -41,13 +47,16 @@ def _profiles(args):
         yield "text", profile_from_text(args.text)
     elif args.batch:
         for n, line in enumerate(_read_file(args.batch).splitlines(), 1):
-            yield f"line {n}", profile_from_text(line, id=f"line{n}")
+            try:
+                yield n, profile_from_text(line, id=f"line{n}")
+            except PolicyInputError as err:  # one bad line must not stop the others
+                yield n, PolicyInputError(str(args.batch), err.problem, where=f"line {n}", expected=err.expected)
     elif args.profile is None:
         raise PolicyInputError("policykg check", "no profile given", expected="PROFILE, --text or --batch")
     else:
         suffix, text, src = args.profile.suffix.lower(), _read_file(args.profile), str(args.profile)
         if suffix == ".csv":
-            yield from ((f"row {n}", p) for n, p in profiles_from_csv(text, source=src))
+            yield from profiles_from_csv(text, source=src)
         elif suffix in (".ttl", ".jsonld"):
             yield src, profile_from_rdf(text, fmt="turtle" if suffix == ".ttl" else "json-ld", source=src)
         else:
@@ -68,21 +77,69 @@ def summary(report: dict) -> str:
     return "\n".join(lines)
 
 
+def _open_out(path: Path):
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".jsonl"):
+        raise PolicyInputError(str(path), f"unknown results format {suffix or '(none)'}", expected=".csv or .jsonl")
+    try:
+        return path.open("w", encoding="utf-8-sig" if suffix == ".csv" else "utf-8", newline="")
+    except OSError as err:
+        raise PolicyInputError(str(path), f"cannot write ({err.strerror})") from err
+
+
+def _write(out, fmt: str, key, item, writer) -> None:
+    from reasoner.batch import summary_row
+    if fmt == ".csv":
+        writer.writerow(summary_row(key, item))
+    elif isinstance(item, PolicyInputError):
+        out.write(dumps({"input": key, "error": str(item)}) + "\n")
+    else:
+        out.write(dumps(item) + "\n")
+
+
 def run(args) -> int:
-    from reasoner.assess import assess
+    import csv
+
+    from reasoner.batch import SUMMARY_FIELDS, assess_many
     built = build_source(args.corpus)
     groups = [tuple(g.split(",")) for g in args.same_project]
-    failures, items = 0, list(_profiles(args))
-    for i, (label, profile) in enumerate(items, 1):
-        if len(items) > 50 and i % 50 == 0:
-            print(f"\rchecked {i}/{len(items)}", end="", file=sys.stderr)
-        if isinstance(profile, PolicyInputError):
-            failures += 1
-            print(f"policykg: error: {profile}", file=sys.stderr)
-            continue
-        report = assess(profile, built.graph, same_project=groups)
-        print(dumps(report) if args.json else summary(report))
-        if args.audit:
-            from reasoner.audit import audit_turtle
-            args.audit.write_text(audit_turtle(report, built.graph, corpus_text=built.text), encoding="utf-8")
+    items = list(_profiles(args))
+    if args.audit and len(items) != 1:
+        raise PolicyInputError(str(args.audit), f"--audit records one decision, got {len(items)} profiles",
+                               expected="one profile (JSON, Turtle, --text)")
+    out = _open_out(args.out) if args.out else None
+    fmt = args.out.suffix.lower() if args.out else None
+    writer = csv.DictWriter(out, fieldnames=SUMMARY_FIELDS) if fmt == ".csv" else None
+    if writer:
+        writer.writeheader()
+    bar = _progress(len(items))
+    failures = 0
+    try:
+        for key, item in assess_many(items, built.graph, same_project=groups, progress=bar.update):
+            if isinstance(item, PolicyInputError):
+                failures += 1
+                bar.write(f"policykg: error: {item}", file=sys.stderr)
+            if out:
+                _write(out, fmt, key, item, writer)
+            elif isinstance(item, PolicyInputError):
+                if args.json:
+                    print(dumps({"input": key, "error": str(item)}))
+            else:
+                print(dumps(item) if args.json else summary(item))
+            if args.audit and not isinstance(item, PolicyInputError):
+                from reasoner.audit import audit_turtle
+                args.audit.write_text(audit_turtle(item, built.graph, corpus_text=built.text), encoding="utf-8")
+    finally:
+        bar.close()
+        if out:
+            out.close()
+    if out:
+        print(f"policykg: {len(items)} profiles checked ({failures} unreadable) → {args.out}", file=sys.stderr)
     return 2 if failures else 0
+
+
+def _progress(total: int):
+    """A progress bar on stderr for many profiles, shown only on a terminal (logs stay clean)."""
+    from tqdm import tqdm
+    return tqdm(total=total, unit="profile", file=sys.stderr, disable=None if total > 1 else True,
+                desc="policykg check")
