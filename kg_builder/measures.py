@@ -120,9 +120,10 @@ def _amounts(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> list[Amount]
     for c in facts.of("cap", seg.start, seg.end):
         out.append(Amount(c.attrs["scope"], c.attrs["value"], c.start, c.end, text[c.start:c.end]))
     for m in facts.of("money", seg.start, seg.end):
-        if id(m) in capped or _is_threshold_number(facts, m) or m.start < seg.opener:
+        rate = m.attrs.get("unit") is not None  # '按照每平方米每天2元的标准给予' names the amount before 给予
+        if id(m) in capped or _is_threshold_number(facts, m) or (m.start < seg.opener and not rate):
             continue
-        kind = "rate" if m.attrs.get("unit") else "fixed"
+        kind = "rate" if rate else "fixed"
         out.append(Amount(kind, m.attrs["value"], m.start, m.end, text[m.start:m.end], unit=m.attrs.get("unit")))
     for kind in ("ratio", "match_ratio"):
         for r in facts.of(kind, seg.start, seg.end):

@@ -47,7 +47,7 @@ def decide(measure: dict, outcomes: dict, subject: str, profile: Profile, config
             fields.append(missing_field(conds.get(check)))
     if status == "eligible" and missing:
         status = "needs_info"
-    award = compute(measure, profile)
+    award = compute(measure, profile, config)
     if status == "eligible":
         reasons.append(f"{measure['label']}：条件均满足；{award.arithmetic}")
         missing += [f"估算金额需要：{name}" for name, _ in award.needs]
@@ -55,7 +55,7 @@ def decide(measure: dict, outcomes: dict, subject: str, profile: Profile, config
     return {"clause": measure["clause"], "measure": measure["id"], "label": measure["label"], "status": status,
             "estimate_yuan": award.estimate if status == "eligible" else None,
             "cap_yuan": award.cap, "cap_bound": award.bound if status == "eligible" else None,
-            "arithmetic": award.arithmetic, "reasons": reasons, "missing": missing,
+            "arithmetic": award.arithmetic, "period_years": award.period_years, "reasons": reasons, "missing": missing,
             "missing_fields": list(dict.fromkeys(fields)),
             "citation": measure["citation"]}
 

@@ -21,8 +21,10 @@ TRUE, FALSE = {"true", "1", "yes", "是", "y"}, {"false", "0", "no", "否", "n"}
 
 def _cell(scheme: str | None, key: str, raw: str):
     if scheme == "quantity":
+        if ";" in raw:  # one value per unit: 2000000;500000
+            return [_cell(scheme, key, part) for part in raw.split(";") if part.strip()]
         try:
-            return Decimal(raw.replace(",", ""))
+            return Decimal(raw.replace(",", "").strip())
         except InvalidOperation:
             return raw  # left for the schema to name as "not a number"
     if scheme == "flag":

@@ -40,7 +40,9 @@ def failing_reason(c: dict | None, measure: dict, profile) -> str:
     if c is None or c["kind"] == "text":
         return head + f"不满足“{condition_label(c, measure)}”"
     if c["kind"] == "threshold":
-        return head + threshold_gap(c, profile.quantities[c["quantity"]])
+        values = profile.quantities[c["quantity"]]
+        values = values if isinstance(values, (list, tuple)) else [values]
+        return head + threshold_gap(c, min(values))  # several values (one per unit): each must pass
     if c["kind"] == "qualification":
         held = {q: profile.qualifications.get(q) for q in c["concepts"]}
         names = "或".join(f"{zh(q)}（{STATUS_ZH.get(s, '未知')}）" for q, s in held.items())

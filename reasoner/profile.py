@@ -23,7 +23,8 @@ STATUSES = ("new", "renewed", "held", "none")
 @dataclass(frozen=True)
 class Profile:
     qualifications: dict[str, str] = field(default_factory=dict)  # id -> new|renewed|held|none
-    quantities: dict[str, Decimal] = field(default_factory=dict)  # id -> yuan or years
+    # id -> yuan (or years, m², …); a tuple holds one value per unit (展会, 被投企业) for per-unit caps
+    quantities: dict[str, Decimal | tuple[Decimal, ...]] = field(default_factory=dict)
     flags: dict[str, bool] = field(default_factory=dict)
     industry: str | None = None  # GB/T 4754 section letter
     roles: tuple[str, ...] = ()
@@ -40,7 +41,9 @@ class Profile:
         return out
 
 
-def _amount(raw, unit: str | None) -> Decimal:
+def _amount(raw, unit: str | None) -> Decimal | tuple[Decimal, ...]:
+    if isinstance(raw, list):
+        return tuple(_amount(r, unit) for r in raw) if len(raw) > 1 else _amount(raw[0], unit)
     if isinstance(raw, dict):
         raw, unit = raw["value"], raw.get("unit", unit)
     return Decimal(str(raw)) * UNIT_FACTORS.get(unit or "", Decimal(1))
@@ -93,7 +96,12 @@ def _rdf_dict(g: Graph, ent: URIRef) -> dict:
         fact = split_fact_property(str(pred))
         if fact:
             value = obj.toPython() if isinstance(obj, Literal) else str(obj)
-            data[key[fact[0]]][fact[1]] = str(value) if fact[0] == "qualification" else value
+            facts = data[key[fact[0]]]
+            if fact[0] == "quantity" and fact[1] in facts:  # one value per unit
+                prev = facts[fact[1]]
+                facts[fact[1]] = (prev if isinstance(prev, list) else [prev]) + [value]
+            else:
+                facts[fact[1]] = str(value) if fact[0] == "qualification" else value
     if (ind := g.value(ent, PF.industry)) is not None:
         data["industry"] = _notation(ind)
     data["roles"] = sorted(str(r) for r in g.objects(ent, PF.role))

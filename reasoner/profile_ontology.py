@@ -22,7 +22,8 @@ from .vocab import PF, PREFIXES, concept_iri, fact_property
 
 STATUSES = ("new", "renewed", "held", "none")
 STATUS_NOTE = "new = 本年度新认定/新培育; renewed = 本年度复审通过; held = 持有（未说明年度）; none = 不具备"
-UNITS = {"CNY": "元 (CNY)", "year": "年 (years)", "m2": "平方米 (m²)", "day": "天 (days)"}
+UNITS = {"CNY": "元 (CNY)", "year": "年 (years)", "m2": "平方米 (m²)", "day": "天 (days)", "month": "月 (months)",
+         "person": "人 (people)"}
 BASE = "https://w3id.org/policykg/profile"
 
 

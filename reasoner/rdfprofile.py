@@ -26,7 +26,8 @@ def triples(profile: Profile, subject: str, policy=None):
     for scheme, facts in (("qualification", profile.qualifications), ("quantity", profile.quantities),
                           ("flag", profile.flags)):
         for cid, value in sorted(facts.items()):
-            yield subject, fact_property(scheme, cid), value
+            for v in value if isinstance(value, tuple) else (value,):  # one value per unit
+                yield subject, fact_property(scheme, cid), v
     if profile.industry:
         yield subject, str(PF.industry), ("iri", str(concept_iri("industry", profile.industry)))
     for r in profile.roles:

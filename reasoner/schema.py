@@ -15,8 +15,10 @@ from kg_builder.lexicon import load_lexicon
 from .config import ReasonerConfig
 
 UNIT_FACTORS = {"CNY": Decimal(1), "元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000),
-                "year": Decimal(1), "年": Decimal(1), "m2": Decimal(1)}
-UNITS = {"CNY": ["CNY", "元", "万元", "亿元"], "year": ["year", "年"], "m2": ["m2"]}
+                "year": Decimal(1), "年": Decimal(1), "m2": Decimal(1), "平方米": Decimal(1), "day": Decimal(1),
+                "天": Decimal(1), "month": Decimal(1), "月": Decimal(1), "person": Decimal(1), "人": Decimal(1)}
+UNITS = {"CNY": ["CNY", "元", "万元", "亿元"], "year": ["year", "年"], "m2": ["m2", "平方米"], "day": ["day", "天"],
+         "month": ["month", "月"], "person": ["person", "人"]}
 STATUS = {"enum": ["new", "renewed", "held", "none", True, False]}
 
 
@@ -24,7 +26,10 @@ def _amount(unit: str) -> dict:
     number = {"type": "number", "minimum": 0}
     with_unit = {"type": "object", "additionalProperties": False, "required": ["value", "unit"],
                  "properties": {"value": number, "unit": {"enum": UNITS.get(unit, [unit])}}}
-    return {"oneOf": [number, with_unit], "description": f"unit: {unit}"}
+    one = {"oneOf": [number, with_unit]}
+    per_unit = {"type": "array", "minItems": 1, "items": one,
+                "description": "one value per unit (展会, 被投企业, 项目) for per-unit caps"}
+    return {"oneOf": [number, with_unit, per_unit], "description": f"unit: {unit}"}
 
 
 def _closed(props: dict) -> dict:

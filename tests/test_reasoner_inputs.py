@@ -80,3 +80,16 @@ def test_free_text(text, quals, quants):
     assert p.qualifications == quals and p.quantities == quants
     for s in p.sources:
         assert text[s["start"]:s["end"]] == s["quote"]
+
+
+def test_one_value_per_unit_from_json_csv_and_turtle():
+    """Per-unit caps need each event's amount: a list in JSON, `a;b` in a CSV cell, repeated values in RDF."""
+    want = (Decimal("20000000"), Decimal("5000000"))
+    assert profile_from_json('{"quantities": {"exhibitionFees": [20000000, {"value": 500, "unit": "万元"}]}}') \
+        .quantities["exhibitionFees"] == want
+    (_, p), = profiles_from_csv("id,exhibitionFees\nx,20000000;5000000\n")
+    assert p.quantities["exhibitionFees"] == want
+    back = profile_from_rdf(to_rdflib({"https://x/e": Profile(quantities={"exhibitionFees": want})}).serialize())
+    assert sorted(back.quantities["exhibitionFees"]) == sorted(want)
+    with pytest.raises(PolicyInputError, match="exhibitionFees"):
+        profile_from_json('{"quantities": {"exhibitionFees": [1, -2]}}')
