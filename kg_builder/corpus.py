@@ -84,3 +84,22 @@ def derived_meta(text: str, title: str | None) -> dict:
     return {"title": title, "status": status.group(1) if status else "正式文本",
             "validity": validity.group(1) if validity else None,
             "repeals": repeal.group(1) if repeal else None}
+
+
+def no_longer_in_force(meta: dict):
+    """The date a policy stops being in force: stated in the metadata, else its in-force date plus the
+    validity the text gives (有效期5年 from 2025-03-01 → 2030-03-01), else None."""
+    import datetime as dt
+
+    import cn2an
+    if meta.get("date_no_longer_in_force"):
+        return meta["date_no_longer_in_force"]
+    start, years = meta.get("date_in_force"), re.search(r"([0-9一二三四五六七八九十]+)\s*年", str(meta.get("validity") or ""))
+    if not start or not years:
+        return None
+    start = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
+    n = int(cn2an.cn2an(years.group(1), "smart"))
+    try:
+        return start.replace(year=start.year + n)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + n, day=28)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
+from .corpus import no_longer_in_force
 from .lexicon import Lexicon
 from .measures import Amount, Condition, Measure
 from .structure import Node, Structure
@@ -57,8 +58,11 @@ class GraphWriter:
                           (PK.repealsTitle, "repeals"), (PK.issuerName, "issuer")):
             if meta.get(key):
                 g.add((d, prop, Literal(str(meta[key]), lang="zh")))
-        if meta.get("date_issued"):
-            g.add((d, ELI.date_document, Literal(str(meta["date_issued"]), datatype=XSD.date)))
+        dates = {**meta, "date_no_longer_in_force": no_longer_in_force(meta)}
+        for prop, key in ((ELI.date_document, "date_issued"), (ELI.first_date_entry_in_force, "date_in_force"),
+                          (ELI.date_no_longer_in_force, "date_no_longer_in_force")):
+            if dates.get(key):
+                g.add((d, prop, Literal(str(dates[key]), datatype=XSD.date)))
         g.add((d, PK.sha256, Literal(sha256)))
         g.add((d, PK.sourceText, Literal(self.text)))
         g.add((d, ELI.language, Literal("zh")))

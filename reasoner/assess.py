@@ -2,7 +2,9 @@
 
 Outcomes per measure come from the compiled checks (reasoner.fast, default) or pyshacl (engine="shacl");
 both read the same shapes. Then reasons, missing facts, award estimates and the no-duplication rule.
-`as_of` is recorded in the output; the corpus carries no dated validity to filter on yet.
+`as_of` is checked against the policy's in-force dates (reasoner.validity): on a day the policy is not in
+force the report says so (report["policy"]["in_force"] is False, every eligible result carries the note);
+statuses and estimates are still shown, so a service centre can see what the text would have given.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from .model import load_policy
 from .profile import Profile
 from .rdfprofile import to_rdflib
 from .shapes import check_iris
+from .validity import policy_validity
 
 
 def enterprise_iri(profile: Profile, config: ReasonerConfig = ReasonerConfig()) -> str:
@@ -86,7 +89,13 @@ def assess(profile: Profile, graph: Graph, *, same_project=(), as_of: date | Non
     forgone = _no_duplication(results, same_project, policy.rule)
     counted = [r["estimate_yuan"] for r in results
                if r["status"] == "eligible" and r["estimate_yuan"] is not None and not r.get("forgone")]
-    return {"profile": profile.facts(), "as_of": as_of.isoformat() if as_of else None, "results": results,
+    validity = policy_validity(graph, policy.doc_iri, as_of)
+    if validity["in_force"] is False:
+        for r in results:
+            if r["status"] == "eligible":
+                r["reasons"].append(validity["note"])
+    return {"profile": profile.facts(), "as_of": as_of.isoformat() if as_of else None, "policy": validity,
+            "results": results,
             "forgone": forgone, "total_estimate_yuan": sum(counted, Decimal(0)) if counted else None}
 
 

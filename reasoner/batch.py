@@ -25,7 +25,7 @@ SUMMARY_FIELDS = ("row", "id", "status", "eligible", "total_estimate_yuan", "nee
 
 
 def assess_many(items: Iterable[tuple[object, Profile | PolicyInputError]], graph: Graph, *, same_project=(),
-                config: ReasonerConfig = ReasonerConfig(), chunk: int = 5000,
+                as_of=None, config: ReasonerConfig = ReasonerConfig(), chunk: int = 5000,
                 progress: Callable[[int], None] | None = None) -> Iterator[tuple[object, dict | PolicyInputError]]:
     policy = load_policy(graph, config=config)
     it = iter(items)
@@ -34,8 +34,8 @@ def assess_many(items: Iterable[tuple[object, Profile | PolicyInputError]], grap
         outcomes = run_embedded({s: batch[i][1] for i, s in subjects.items()}, policy, config=config)
         for i, (key, p) in enumerate(batch):
             if i in subjects:
-                yield key, assess(p, graph, same_project=same_project, config=config, outcomes=outcomes,
-                                  subject=subjects[i])
+                yield key, assess(p, graph, same_project=same_project, as_of=as_of, config=config,
+                                  outcomes=outcomes, subject=subjects[i])
             else:
                 yield key, p
         if progress:

@@ -6,6 +6,7 @@ a row that could not be read gives {"input", "error"} in its place) or a Chinese
 and with --out a results file (.csv: one summary row per enterprise; .jsonl: one full report per line)."""
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -24,9 +25,18 @@ def add_parser(sub):
     p.add_argument("--audit", type=Path, help="write the decision as PROV-O Turtle (one profile only)")
     p.add_argument("--out", type=Path, help="write results to FILE: .csv (one row per enterprise) or .jsonl")
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="policy text")
+    p.add_argument("--as-of", type=_day, help="check on this day (YYYY-MM-DD) against the policy's in-force dates")
     p.add_argument("--same-project", action="append", default=[], metavar="ID,ID",
                    help="measure ids that are the same project (no-duplication rule); repeatable")
     return p
+
+
+def _day(text: str):
+    from datetime import date
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
 
 
 def _read_file(path: Path) -> str:
@@ -72,6 +82,8 @@ def summary(report: dict) -> str:
             lines.append(f"✔ {r['label']} {r['measure']}：符合，{est}{cap}")
         elif r["status"] == "ineligible" and any(c in "".join(r["reasons"]) for c in "还差须"):
             lines.append("✘ " + "；".join(r["reasons"]))
+    if report.get("policy", {}).get("note"):
+        lines.insert(0, "注意：" + report["policy"]["note"])
     needs = sum(r["status"] == "needs_info" for r in report["results"])
     lines.append(f"另有{needs}项措施需补充信息。合计估算：{number(report['total_estimate_yuan']) if report['total_estimate_yuan'] is not None else '未知'}元")
     return "\n".join(lines)
@@ -115,7 +127,8 @@ def run(args) -> int:
     bar = _progress(len(items))
     failures = 0
     try:
-        for key, item in assess_many(items, built.graph, same_project=groups, progress=bar.update):
+        for key, item in assess_many(items, built.graph, same_project=groups, as_of=args.as_of,
+                                     progress=bar.update):
             if isinstance(item, PolicyInputError):
                 failures += 1
                 bar.write(f"policykg: error: {item}", file=sys.stderr)
