@@ -85,6 +85,7 @@ def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
     for seg in segments(facts.text, facts.start, facts.end, openers, grants):
         if seg.opener is not None:
             out.extend(_measures_of_segment(facts, seg, lexicon, len(out)))
+    _carry_bases(out, facts.text)
     return out
 
 
@@ -133,6 +134,7 @@ def _amounts(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> list[Amount]
 
 
 BASE_OPEN = re.compile(r"(?:按照|按|依据|根据)")
+RESTATED = re.compile(r"比例(?:提高|提升|上调|调整|降低|下调)?(?:至|到|为)\s*$")  # '补贴比例提高至70%'
 
 
 def _base(facts: ClauseFacts, seg: Segment, ratio: Finding, lexicon: Lexicon) -> tuple[str | None, str | None]:
@@ -155,6 +157,15 @@ def _base(facts: ClauseFacts, seg: Segment, ratio: Finding, lexicon: Lexicon) ->
         if t.attrs["quantity"] and term in lexicon.concept(t.attrs["quantity"]).short:
             concept = t.attrs["quantity"]
     return concept, phrase or term
+
+
+def _carry_bases(measures: list[Measure], text: str) -> None:
+    """A ratio that restates the clause's previous one ('补贴比例提高至70%') applies to the same base."""
+    previous = None
+    for a in (a for m in measures for a in m.amounts if a.kind in ("ratio", "match_ratio")):
+        if a.base is None and previous is not None and RESTATED.search(text, max(0, a.start - 8), a.start):
+            a.base, a.base_text = previous.base, previous.base_text
+        previous = a if a.base else previous
 
 
 def _beneficiary(facts: ClauseFacts, seg: Segment) -> str:

@@ -1,4 +1,4 @@
-"""Home page of the policykg app: what it does, the document, links to the pages. Run: scripts/run_app.sh"""
+"""Home page of the policykg app: what it does, the document, links to the pages. Run: policykg app (or scripts/run_app.sh)"""
 import streamlit as st
 
 from qa_app.ui import cache

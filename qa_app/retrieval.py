@@ -1,4 +1,4 @@
-"""Hybrid retrieval over policy clauses: Okapi BM25 on jieba tokens + dense e5 vectors, fused.
+"""Hybrid retrieval over policy clauses: Okapi BM25 on jieba tokens (qa_app.bm25) + dense e5 vectors, fused.
 
 One document per clause (items, articles without items, 附则 items): the parent article's
 caption (e.g. 实施创新企业梯度培育) followed by the clause body. Queries are expanded with
@@ -10,15 +10,13 @@ Passage embeddings are computed once per (model, passages) and cached under
 from __future__ import annotations
 
 import hashlib
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import yaml
+
+from qa_app.bm25 import BM25, Lexicon, expand_query, load_lexicon, tokenize
 
 RESOURCES = Path(__file__).resolve().parent / "resources"
 FUSIONS = ("rrf", "weighted", "bm25", "dense")
@@ -38,13 +36,6 @@ class RetrievalConfig:
 
 
 @dataclass(frozen=True)
-class Lexicon:
-    synonyms: dict[str, tuple[str, ...]]
-    stopwords: frozenset[str]
-    en_terms: tuple[tuple[str, tuple[str, ...]], ...]  # longest phrase first
-
-
-@dataclass(frozen=True)
 class Passage:
     clause: str
     label: str
@@ -61,75 +52,10 @@ class ClauseIndex:
     passages: list[Passage]
     lexicon: Lexicon
     config: RetrievalConfig
-    bm25: "BM25"
+    bm25: BM25
     encoder: object | None = None
     vectors: np.ndarray | None = None
     extras: dict = field(default_factory=dict)  # e.g. measures by clause, graph (see qa_app.answer)
-
-
-def load_lexicon(config: RetrievalConfig) -> Lexicon:
-    syn = yaml.safe_load(config.synonyms_path.read_text(encoding="utf-8"))
-    terms = yaml.safe_load(config.en_terms_path.read_text(encoding="utf-8"))["terms"]
-    ordered = sorted(terms.items(), key=lambda kv: -len(kv[0]))
-    return Lexicon({k: tuple(v) for k, v in syn["synonyms"].items()},
-                   frozenset(str(w) for w in syn["stopwords"]),
-                   tuple((k.lower(), tuple(v)) for k, v in ordered))
-
-
-def _jieba(lexicon: Lexicon):
-    """A private jieba instance (the extractor's global one is left untouched) knowing our terms."""
-    words = [w for ws in list(lexicon.synonyms.values()) + [v for _, v in lexicon.en_terms] for w in ws]
-    return _jieba_with(tuple(sorted(set(words))))
-
-
-@lru_cache(maxsize=4)
-def _jieba_with(words: tuple[str, ...]):
-    import jieba
-
-    jieba.setLogLevel(60)
-    tok = jieba.Tokenizer()
-    for w in words:
-        tok.add_word(w)
-    return tok
-
-
-def tokenize(text: str, lexicon: Lexicon) -> list[str]:
-    words = _jieba(lexicon).lcut_for_search(text)
-    return [w.lower() for w in words if w.strip() and w not in lexicon.stopwords]
-
-
-def expand_query(question: str, lexicon: Lexicon) -> str:
-    """The question plus policy words for the synonyms and English terms it contains."""
-    extra = [w for key, words in lexicon.synonyms.items() if key in question for w in words]
-    low = question.lower()
-    for phrase, words in lexicon.en_terms:
-        if re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", low):
-            extra.extend(words)
-            low = low.replace(phrase, " ")
-    return " ".join([question, *extra])
-
-
-class BM25:
-    """Okapi BM25 with the usual non-negative idf: log(1 + (N - df + .5) / (df + .5))."""
-
-    def __init__(self, docs: list[list[str]], *, k1: float, b: float):
-        self.k1, self.b = k1, b
-        self.tf = [Counter(d) for d in docs]
-        self.len = np.array([len(d) for d in docs], dtype=float)
-        self.avg = float(self.len.mean()) if docs else 0.0
-        df = Counter(w for d in self.tf for w in d)
-        n = len(docs)
-        self.idf = {w: math.log(1 + (n - c + 0.5) / (c + 0.5)) for w, c in df.items()}
-
-    def scores(self, query: list[str]) -> np.ndarray:
-        out = np.zeros(len(self.tf))
-        norm = self.k1 * (1 - self.b + self.b * self.len / max(self.avg, 1e-9))
-        for w in set(query):
-            if w not in self.idf:
-                continue
-            f = np.array([tf.get(w, 0) for tf in self.tf], dtype=float)
-            out += self.idf[w] * f * (self.k1 + 1) / (f + norm)
-        return out
 
 
 def passages_of(structure) -> list[Passage]:
@@ -174,7 +100,7 @@ def embed_passages(encoder, texts: list[str]) -> np.ndarray:
 def build_index(text: str, structure, *, document: str, config: RetrievalConfig = RetrievalConfig(),
                 encoder=None) -> ClauseIndex:
     """Index the clauses of one policy text. `encoder=None` with fusion="bm25" skips dense."""
-    lexicon = load_lexicon(config)
+    lexicon = load_lexicon(config.synonyms_path, config.en_terms_path)
     passages = passages_of(structure)
     texts = [passage_text(p, text) for p in passages]
     bm25 = BM25([tokenize(t, lexicon) for t in texts], k1=config.k1, b=config.b)

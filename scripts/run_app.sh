@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
-# Start the policykg app on 127.0.0.1 (PORT, default 8501). Sets up .venv on the first run.
-# Usage statistics are off: the machine has no internet and users' questions must not leave it.
+# Start the policykg app on 127.0.0.1 (PORT, default 8501) through `policykg app`. Sets up .venv on the first run.
+# Extra arguments go to `streamlit run`. Usage statistics are off (see policykg/commands/app.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -x .venv/bin/streamlit ] || scripts/setup.sh
-exec .venv/bin/streamlit run qa_app/app.py \
-  --server.address 127.0.0.1 --server.port "${PORT:-8501}" --server.headless true \
-  --browser.gatherUsageStats false "$@"
+[ -x .venv/bin/policykg ] && [ -x .venv/bin/streamlit ] || scripts/setup.sh
+exec .venv/bin/policykg app --port "${PORT:-8501}" -- "$@"

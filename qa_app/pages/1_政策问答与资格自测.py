@@ -16,7 +16,7 @@ def source_view(text, cite):
     st.markdown(highlight_md(before + quote + after, [(cite["start"], cite["end"])], offset=cite["start"] - len(before)))
 
 
-def ask_section(lang, cfg, loaded):
+def ask_section(lang, loaded):
     with st.form("ask"):
         question = st.text_input(t("question", lang), key="question", placeholder="孵化器支持资金上限")
         asked = st.form_submit_button(t("ask", lang))
@@ -25,8 +25,8 @@ def ask_section(lang, cfg, loaded):
         st.session_state.pop("answers", None)
         return
     if asked:
-        index = cache.index(str(cfg.corpus), str(cfg.review_dir))
-        st.session_state["answers"] = qa.answer(question, loaded, index=index)
+        with st.spinner("正在加载检索模型…"):  # the first question builds the index
+            st.session_state["answers"] = qa.answer(question, loaded)
     result = st.session_state.get("answers")
     if result is None:
         return
@@ -69,14 +69,14 @@ def profile_form(lang, fields, lex):
             st.session_state["profile_facts"] = profile_from_values(values, fields)
 
 
-def results_section(lang, loaded, lex):
+def results_section(lang, loaded):
     profile = st.session_state.get("profile_facts")
     if profile is None:
         return
-    first = qa.check(profile, loaded, lex)
+    first = qa.check(profile, loaded)
     eligible = {r["measure"]: r["label"] for r in first["results"] if r["status"] == "eligible"}
     same = st.multiselect(t("same_project", lang), list(eligible), format_func=lambda m: f"{eligible[m]} {m.rsplit('/', 1)[-1]}")
-    result = qa.check(profile, loaded, lex, same_project=same) if same else first
+    result = qa.check(profile, loaded, same_project=same) if same else first
     st.session_state["last_result"] = result
     st.metric(t("total", lang), yuan(result.get("total_estimate_yuan")))
     chart = qa.chart_rows(result)
@@ -113,12 +113,12 @@ def card(lang, r, loaded):
 
 def body():
     lang = cache.language()
-    cfg, loaded, lex = cache.current()
+    _, loaded, lex = cache.current()
     st.title(t("p1", lang))
-    ask_section(lang, cfg, loaded)
+    ask_section(lang, loaded)
     st.divider()
     profile_form(lang, profile_fields(loaded.measures, lex), lex)
-    results_section(lang, loaded, lex)
+    results_section(lang, loaded)
 
 
 guarded(body)

@@ -9,18 +9,18 @@ from qa_app.ui.i18n import t
 st.set_page_config(page_title="审计追溯", layout="wide")
 
 
-def pick_result(cfg, loaded, lex):
+def pick_result(cfg, loaded):
     up = st.file_uploader("上传决定或企业情况 JSON / upload a decision or profile", type=["json"])
     if up is not None:
         if up.size > cfg.max_upload_bytes:
             raise ValueError(f"文件过大（上限 {cfg.max_upload_bytes} 字节）")
         got = audit.parse_uploaded(up.getvalue())
-        return got["data"] if got["kind"] == "decision" else qa.check(got["data"], loaded, lex)
+        return got["data"] if got["kind"] == "decision" else qa.check(got["data"], loaded)
     return st.session_state.get("last_result")
 
 
-def trace_section(cfg, loaded, lex):
-    result = pick_result(cfg, loaded, lex)
+def trace_section(cfg, loaded):
+    result = pick_result(cfg, loaded)
     if result is None:
         st.info("先在“政策问答与资格自测”页测算，或上传 JSON。")
         return
@@ -51,9 +51,9 @@ def sparql_section(cfg):
 
 def body():
     lang = cache.language()
-    cfg, loaded, lex = cache.current()
+    cfg, loaded, _ = cache.current()
     st.title(t("p3", lang))
-    trace_section(cfg, loaded, lex)
+    trace_section(cfg, loaded)
     st.divider()
     st.subheader(t("query", lang))
     sparql_section(cfg)

@@ -26,7 +26,7 @@ def body():
         st.warning(e)
     bar, out = st.progress(0.0), []
     for i, (name, profile) in enumerate(rows, 1):
-        out.append(batch.summary_row(name, qa.check(profile, loaded, lex)))
+        out.append(batch.summary_row(name, qa.check(profile, loaded)))
         bar.progress(i / len(rows), text=f"{i}/{len(rows)}")
     st.dataframe(pd.DataFrame(out), hide_index=True)
     st.download_button(t("download", lang), batch.to_csv(out), file_name="results.csv", mime="text/csv")

@@ -23,12 +23,6 @@ def store(corpus: str, review_dir: str):
     return sparql.make_store(loaded(corpus, review_dir).build.graph.serialize(format="turtle"))
 
 
-@st.cache_resource(show_spinner="正在加载检索模型…")
-def index(corpus: str, review_dir: str):
-    from . import qa
-    return qa.make_index(loaded(corpus, review_dir))
-
-
 def current():
     """(config, loaded build, lexicon) for the page being drawn."""
     cfg = resources.app_config()
@@ -44,4 +38,3 @@ def rebuild() -> None:
     """After a review save: the next page run rebuilds with the review layer."""
     loaded.clear()
     store.clear()
-    index.clear()

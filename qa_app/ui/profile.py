@@ -29,17 +29,6 @@ def lexicon():
     return load_lexicon(BuildConfig().lexicon_path)
 
 
-def base_quantity(amount: dict, measure: dict, lex) -> str | None:
-    """The quantity a ratio applies to: the graph's base, else the quantity named in the measure's quote."""
-    if amount.get("base_quantity"):
-        return amount["base_quantity"]
-    quote = measure["citation"]["quote"]
-    for c in sorted(lex.of("quantity"), key=lambda c: -max(map(len, lex.data_terms(c.id) or [c.zh]))):
-        if any(term in quote for term in lex.data_terms(c.id) or [c.zh]):
-            return c.id
-    return None
-
-
 def profile_fields(measures: list[dict], lex) -> list[Field]:
     """One field per concept some condition or award base uses, in the order the text first uses them."""
     fields: dict[str, Field] = {}
@@ -59,10 +48,8 @@ def profile_fields(measures: list[dict], lex) -> list[Field]:
                 if cid:
                     add(cid, m, cond["citation"]["quote"])
         for a in m["amounts"]:
-            if a["kind"] in ("ratio", "match_ratio"):
-                q = base_quantity(a, m, lex)
-                if q:
-                    add(q, m, a["citation"]["quote"])
+            if a.get("base_quantity"):
+                add(a["base_quantity"], m, a["citation"]["quote"])
     order = {"qualification": 0, "quantity": 1, "flag": 2, "industry": 3}
     return sorted(fields.values(), key=lambda f: order.get(f.scheme, 9))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +32,12 @@ class Loaded:
     build: object  # kg_builder.build.BuildResult
     measures: list[dict]
     labels: dict[str, str]  # clause id → label
+
+    @cached_property
+    def index(self):
+        """The retrieval index of this build, made on the first question and kept as long as the build."""
+        from .qa import make_index
+        return make_index(self)
 
 
 def load(cfg: AppConfig) -> Loaded:

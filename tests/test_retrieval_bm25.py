@@ -1,0 +1,42 @@
+"""qa_app.bm25: Okapi BM25 scores by the formula, and the tokens the lexical retriever indexes."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from qa_app.bm25 import BM25, expand_query, load_lexicon, tokenize
+from qa_app.retrieval import RetrievalConfig
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_lexicon(RetrievalConfig().synonyms_path, RetrievalConfig().en_terms_path)
+
+
+def test_score_follows_okapi_formula_for_a_term_in_one_of_two_equal_length_docs():
+    index = BM25([["孵化器", "资金"], ["资金", "奖励"]], k1=1.2, b=0.75)
+    # idf = log(1 + (2 - 1 + .5) / (1 + .5)) = log 2; tf 1 at average length: tf·(k1+1)/(tf+k1) = 1
+    assert index.scores(["孵化器"]).tolist() == pytest.approx([math.log(2), 0.0])
+
+
+def test_term_in_every_doc_keeps_a_positive_idf_and_unknown_terms_score_nothing():
+    index = BM25([["资金"], ["资金", "奖励"]], k1=1.2, b=0.75)
+    assert index.idf["资金"] == pytest.approx(math.log(1.2))
+    assert index.scores(["未出现"]).tolist() == [0.0, 0.0]
+
+
+def test_longer_doc_scores_lower_for_the_same_term_count():
+    index = BM25([["孵化器"], ["孵化器", "资金", "奖励", "支持"]], k1=1.2, b=0.75)
+    short, long = index.scores(["孵化器"])
+    assert short > long > 0
+
+
+def test_tokens_are_search_mode_lowercased_and_without_stopwords(lexicon):
+    assert {"的", "多少"} <= lexicon.stopwords
+    assert tokenize("孵化器的AI资金多少", lexicon) == ["孵化", "化器", "孵化器", "ai", "资金"]
+
+
+def test_english_terms_expand_into_policy_words(lexicon):
+    phrase, words = lexicon.en_terms[0]
+    assert expand_query(f"what about {phrase}?", lexicon).split(" ")[-len(words):] == list(words)
