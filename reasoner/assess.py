@@ -37,17 +37,28 @@ def outcomes_for(profiles: dict, policy, *, engine: str, config: ReasonerConfig)
     return run_embedded(profiles, policy, config=config)
 
 
+_CHECKS: dict[int, tuple] = {}
+
+
+def _checks(measure: dict, config: ReasonerConfig) -> list[tuple[str, dict | None]]:
+    """(check IRI, condition or None for the role check), computed once per measure object."""
+    hit = _CHECKS.get(id(measure))
+    if hit is None or hit[0] is not measure or hit[1] != config:
+        conds = {c["iri"]: c for c in measure["conditions"]}
+        hit = _CHECKS[id(measure)] = (measure, config, [(i, conds.get(i)) for i in check_iris(measure, config)])
+    return hit[2]
+
+
 def decide(measure: dict, outcomes: dict, subject: str, profile: Profile, config: ReasonerConfig) -> dict:
-    conds = {c["iri"]: c for c in measure["conditions"]}
     reasons, missing, fields, status = [], [], [], "eligible"
-    for check in check_iris(measure, config):
+    for check, cond in _checks(measure, config):
         outcome = outcomes.get((subject, check))
         if outcome == "failing":
             status = "ineligible"
-            reasons.append(failing_reason(conds.get(check), measure, profile))
+            reasons.append(failing_reason(cond, measure, profile))
         elif outcome == "missing":
-            missing.append(missing_fact(conds.get(check), measure, profile))
-            fields.append(missing_field(conds.get(check)))
+            missing.append(missing_fact(cond, measure, profile))
+            fields.append(missing_field(cond))
     if status == "eligible" and missing:
         status = "needs_info"
     award = compute(measure, profile, config)
