@@ -105,7 +105,8 @@ def assess(profile: Profile, graph: Graph, *, same_project=(), as_of: date | Non
         for r in results:
             if r["status"] == "eligible":
                 r["reasons"].append(validity["note"])
-    return {"profile": profile.facts(), "as_of": as_of.isoformat() if as_of else None, "policy": validity,
+    return {"profile": profile.facts(), "as_of": as_of.isoformat() if as_of else None,
+            "same_project": [list(g) for g in same_project], "policy": validity,
             "results": results,
             "forgone": forgone, "total_estimate_yuan": sum(counted, Decimal(0)) if counted else None}
 

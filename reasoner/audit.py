@@ -1,10 +1,12 @@
 """A decision as PROV-O Turtle: decision → measure → citation span → input facts (with their text spans)
 → arithmetic → sha256 of corpus text, graph (canonical N-Triples) and shapes, so it can be replayed.
-Entry point: `audit_turtle(report, result, graph, *, corpus_text, config)`."""
+Entry points: `audit_turtle(report, graph, *, corpus_text, config)`; `replay(turtle, graph, *, corpus_text,
+config)` re-runs the recorded decision on the recorded facts and lists every difference (empty: reproduced)."""
 from __future__ import annotations
 
 import hashlib
 import json
+from decimal import Decimal
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import to_canonical_graph
@@ -48,6 +50,8 @@ def audit_turtle(report: dict, graph: Graph, *, corpus_text: str | None = None,
               _facts(g, run, report["profile"])]
     for i in inputs:
         g.add((run, PROV.used, i))
+    g.add((run, PKA.request, Literal(json.dumps({"as_of": report.get("as_of"),
+                                                  "same_project": report.get("same_project", [])}))))
     for r in report["results"]:
         _decision(g, run, r, policy.by_id[r["measure"]], inputs[-1], config)
     return g.serialize(format="turtle")
@@ -84,3 +88,47 @@ def _decision(g: Graph, run: URIRef, r: dict, measure: dict, facts: URIRef, conf
         g.add((cite, p, Literal(v)))
     for reason in r["reasons"] + r["missing"]:
         g.add((d, RDFS.comment, Literal(reason, lang="zh")))
+
+
+def _profile_back(facts: dict):
+    """The recorded facts (amounts were written as strings) → a Profile again."""
+    from decimal import Decimal
+
+    from .profile import profile_from_dict
+    data = {k: v for k, v in facts.items() if k not in ("read_from_text",) and v not in (None, [], {})}
+    data["quantities"] = {k: [Decimal(x) for x in v] if isinstance(v, list) else Decimal(v)
+                          for k, v in facts.get("quantities", {}).items()}
+    return profile_from_dict(data, source="audit record")
+
+
+def replay(turtle: str, graph: Graph, *, corpus_text: str | None = None,
+           config: ReasonerConfig = ReasonerConfig()) -> list[str]:
+    """Differences between a recorded decision and the same request run again now (empty list: reproduced)."""
+    from datetime import date
+
+    from .assess import assess
+    rec = Graph().parse(data=turtle, format="turtle")
+    run = next(rec.subjects(RDF.type, PROV.Activity))
+    policy = load_policy(graph, config=config)
+    diffs = []
+    for part, now in (("corpus", _sha(corpus_text or policy.text or "")), ("graph", graph_sha256(graph)),
+                      ("shapes", graph_sha256(shapes_graph(policy, config=config)))):
+        was = str(rec.value(URIRef(f"{run}#{part}"), PKA.sha256))
+        if was != now:
+            diffs.append(f"{part}: sha256 {was[:12]}… recorded, {now[:12]}… now")
+    request = json.loads(str(rec.value(run, PKA.request)))
+    facts = json.loads(str(rec.value(URIRef(f"{run}#profile"), PKA.facts)))
+    report = assess(_profile_back(facts), graph, config=config,
+                    as_of=date.fromisoformat(request["as_of"]) if request["as_of"] else None,
+                    same_project=[tuple(g) for g in request["same_project"]])
+    for r in report["results"]:
+        d = URIRef(f"{run}#{policy.by_id[r['measure']]['key']}")
+        status, est = rec.value(d, PKA.status), rec.value(d, PKA.estimateYuan)
+        if status is None:
+            diffs.append(f"{r['measure']}: not in the record")
+            continue
+        now_est = None if r["estimate_yuan"] is None else format(r["estimate_yuan"], "f")
+        was_est = None if est is None else str(est)
+        if str(status) != r["status"] or (was_est and Decimal(was_est)) != (now_est and Decimal(now_est)):
+            diffs.append(f"{r['measure']}: recorded {status} {was_est}, now {r['status']} {now_est}")
+    return diffs

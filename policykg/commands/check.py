@@ -23,6 +23,8 @@ def add_parser(sub):
     p.add_argument("--batch", type=Path, help="one free-text profile per line")
     p.add_argument("--json", action="store_true", help="print JSON (one object per profile and line)")
     p.add_argument("--audit", type=Path, help="write the decision as PROV-O Turtle (one profile only)")
+    p.add_argument("--replay", type=Path, metavar="AUDIT.ttl",
+                   help="re-run a decision recorded with --audit; print the differences (exit 1 if any)")
     p.add_argument("--out", type=Path, help="write results to FILE: .csv (one row per enterprise) or .jsonl")
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="policy text")
     p.add_argument("--as-of", type=_day, help="check on this day (YYYY-MM-DD) against the policy's in-force dates")
@@ -114,6 +116,8 @@ def run(args) -> int:
 
     from reasoner.batch import SUMMARY_FIELDS, assess_many
     built = build_source(args.corpus)
+    if args.replay:
+        return _replay(args, built)
     groups = [tuple(g.split(",")) for g in args.same_project]
     items = list(_profiles(args))
     if args.audit and len(items) != 1:
@@ -149,6 +153,15 @@ def run(args) -> int:
     if out:
         print(f"policykg: {len(items)} profiles checked ({failures} unreadable) → {args.out}", file=sys.stderr)
     return 2 if failures else 0
+
+
+def _replay(args, built) -> int:
+    from reasoner.audit import replay
+    diffs = replay(_read_file(args.replay), built.graph, corpus_text=built.text)
+    for d in diffs:
+        print(d)
+    print(f"policykg: {args.replay}: " + (f"{len(diffs)} differences" if diffs else "reproduced"), file=sys.stderr)
+    return 1 if diffs else 0
 
 
 def _progress(total: int):
