@@ -90,6 +90,37 @@ def _no_duplication(results: list[dict], groups, rule: dict | None) -> list[dict
     return forgone
 
 
+def _level_key(measure: dict):
+    """(clause, quantity, other conditions) for a measure that is one level of a tiered clause
+    (首次突破1亿元、5亿元、10亿元的，分别给予…), with its threshold value; None otherwise."""
+    limits = [c for c in measure["conditions"] if c["kind"] == "threshold"]
+    if len(limits) != 1:
+        return None
+    rest = tuple(sorted((c["kind"], tuple(c.get("concepts") or ()), c.get("status") or "")
+                        for c in measure["conditions"] if c["kind"] not in ("threshold", "text")))
+    return (measure["clause"], limits[0]["quantity"], rest), limits[0]["value"]
+
+
+def _levels(results: list[dict], policy) -> list[dict]:
+    """Levels of one tiered clause are alternatives: only the highest level reached counts toward the total."""
+    groups: dict = {}
+    for r in results:
+        found = _level_key(policy.by_id[r["measure"]])
+        if found:
+            groups.setdefault(found[0], []).append((found[1], r))
+    forgone = []
+    for levels in groups.values():
+        reached = sorted((v, r) for v, r in levels if r["status"] == "eligible" and not r.get("forgone"))
+        if len({v for v, _ in levels}) < 2 or len(reached) < 2:
+            continue
+        top = reached[-1][1]
+        for _, r in reached[:-1]:
+            r["forgone"] = True
+            r["reasons"].append(f"{r['label']}分档给予，已达更高一档（{top['measure']}），本档不计入合计")
+            forgone.append({"measure": r["measure"], "kept": top["measure"], "rule": None, "basis": "levels"})
+    return forgone
+
+
 def assess(profile: Profile, graph: Graph, *, same_project=(), as_of: date | None = None, engine: str = "oxigraph",
            config: ReasonerConfig = ReasonerConfig(), outcomes: dict | None = None, subject: str | None = None) -> dict:
     policy = load_policy(graph, config=config)
@@ -97,7 +128,7 @@ def assess(profile: Profile, graph: Graph, *, same_project=(), as_of: date | Non
     if outcomes is None:
         outcomes = outcomes_for({subject: profile}, policy, engine=engine, config=config)
     results = [decide(m, outcomes, subject, profile, config) for m in policy.measures]
-    forgone = _no_duplication(results, same_project, policy.rule)
+    forgone = _levels(results, policy) + _no_duplication(results, same_project, policy.rule)
     counted = [r["estimate_yuan"] for r in results
                if r["status"] == "eligible" and r["estimate_yuan"] is not None and not r.get("forgone")]
     validity = policy_validity(graph, policy.doc_iri, as_of)

@@ -13,6 +13,7 @@ from rdflib import Graph, URIRef
 from kg_builder.vocab import ELI, PK
 
 FINAL = "正式文本"
+DRAFTS = ("征求意见稿", "送审稿", "草案", "讨论稿")  # not yet adopted; 试行/暂行 texts are in force
 
 
 def _date(graph: Graph, doc: URIRef, prop) -> date | None:
@@ -25,7 +26,7 @@ def policy_validity(graph: Graph, doc_iri: str, as_of: date | None) -> dict:
     status = str(graph.value(doc, PK.status) or FINAL)
     start, end = _date(graph, doc, ELI.first_date_entry_in_force), _date(graph, doc, ELI.date_no_longer_in_force)
     notes, in_force = [], None
-    if status != FINAL:
+    if any(d in status for d in DRAFTS):
         notes.append(f"本政策为{status}，条款和金额可能变化，估算仅供参考")
     if as_of is not None:
         if (start and as_of < start) or (end and as_of >= end):

@@ -42,3 +42,10 @@ def test_draft_is_flagged_and_undated_is_unknown(xicheng):
 ])
 def test_end_date_from_validity(meta, expected):
     assert no_longer_in_force(meta) == expected
+
+
+@pytest.mark.parametrize("status,draft", [("试行", False), ("暂行", False), ("征求意见稿", True), ("送审稿", True)])
+def test_only_drafts_are_flagged(status, draft):
+    graph = build_graph(TEXT, doc_id=f"status_{status}", meta={"status": status}).graph
+    note = assess(HTE, graph)["policy"]["note"]
+    assert (note is not None and status in note) is draft
