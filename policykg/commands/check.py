@@ -81,7 +81,7 @@ def summary(report: dict) -> str:
         if r["status"] == "eligible":
             est = f"约{number(r['estimate_yuan'])}元" if r["estimate_yuan"] is not None else "金额待定"
             cap = f"（上限{number(r['cap_yuan'])}元）" if r["cap_yuan"] is not None else ""
-            lines.append(f"✔ {r['label']} {r['measure']}：符合，{est}{cap}")
+            lines.append(f"✔ {r['label']} {r['measure']}：符合，{est}{cap}" + ("（不计入合计）" if r.get("forgone") else ""))
         elif r["status"] == "ineligible" and any(c in "".join(r["reasons"]) for c in "还差须"):
             lines.append("✘ " + "；".join(r["reasons"]))
     if report.get("policy", {}).get("note"):
