@@ -103,3 +103,14 @@ def _jsonable(obj):
     if isinstance(obj, Decimal):  # integral values stay ints so messages repeat what the user wrote (-3, not -3.0)
         return int(obj) if obj == obj.to_integral_value() else float(obj)
     return obj
+
+
+def main() -> None:
+    """`python -m reasoner.schema > ontology/profile.schema.json` (committed; a test keeps it in sync)."""
+    import json
+    import sys
+    sys.stdout.write(json.dumps(profile_schema(), ensure_ascii=False, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()

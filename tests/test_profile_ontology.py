@@ -39,3 +39,11 @@ def test_reasoner_profiles_conform_and_bad_ones_do_not():
     paths = {str(o) for o in report.objects(None, URIRef("http://www.w3.org/ns/shacl#resultPath"))}
     assert not conforms and paths == {fact_property("qualification", "HighTechEnterprise"),
                                       fact_property("quantity", "rdExpense")}
+
+
+def test_committed_json_schema_matches_the_dictionary():
+    import json
+
+    from reasoner.schema import profile_schema
+    committed = json.loads((ROOT / "ontology" / "profile.schema.json").read_text(encoding="utf-8"))
+    assert committed == json.loads(json.dumps(profile_schema())), "run: python -m reasoner.schema > ontology/profile.schema.json"

@@ -63,3 +63,14 @@ def test_case(case, graphs):
         assert r["period_years"] == Decimal(str(exp["period_years"]))
     if "missing_contains" in exp:
         assert any(exp["missing_contains"] in s for s in r["missing"]), r["missing"]
+
+
+def test_every_threshold_of_the_text_has_a_boundary_case(graphs):
+    """Each threshold of the Xicheng text is tried at exactly its number (超过 excludes it, 以上/（含） include it)."""
+    from reasoner.model import load_policy
+    at_boundary = {(c["clause"], q, Decimal(str(v))) for c in CASES if not c.get("text")
+                   for q, v in c["facts"].get("quantities", {}).items() if not isinstance(v, (list, dict))}
+    for m in load_policy(graphs(None)).measures:
+        for cond in m["conditions"]:
+            if cond["kind"] == "threshold":
+                assert (m["clause"], cond["quantity"], cond["value"]) in at_boundary, (m["clause"], cond["text"])
