@@ -2,7 +2,7 @@
 store, then each profile gets the same report `assess` gives one profile. Rows that failed to parse are
 passed through in place, so the output has one entry per input row and nothing is dropped.
 
-Entry points: `assess_many(items, graph, *, same_project, config, chunk, progress)` yields
+Entry points: `assess_many(items, graph, *, same_project, as_of, engine, config, chunk, progress)` yields
 (key, report | PolicyInputError) in input order; `summary_row(key, item)` is one flat row for a results CSV.
 """
 from __future__ import annotations
@@ -14,9 +14,8 @@ from rdflib import Graph
 
 from kg_builder.errors import PolicyInputError
 
-from .assess import assess
+from .assess import assess, outcomes_for
 from .config import ReasonerConfig
-from .fast import run_embedded
 from .model import load_policy
 from .profile import Profile
 
@@ -25,13 +24,13 @@ SUMMARY_FIELDS = ("row", "id", "status", "eligible", "total_estimate_yuan", "nee
 
 
 def assess_many(items: Iterable[tuple[object, Profile | PolicyInputError]], graph: Graph, *, same_project=(),
-                as_of=None, config: ReasonerConfig = ReasonerConfig(), chunk: int = 5000,
+                as_of=None, engine: str = "oxigraph", config: ReasonerConfig = ReasonerConfig(), chunk: int = 5000,
                 progress: Callable[[int], None] | None = None) -> Iterator[tuple[object, dict | PolicyInputError]]:
     policy = load_policy(graph, config=config)
     it = iter(items)
     while batch := list(islice(it, chunk)):
         subjects = {i: f"{config.enterprise_base}_batch/{i}" for i, (_, p) in enumerate(batch) if isinstance(p, Profile)}
-        outcomes = run_embedded({s: batch[i][1] for i, s in subjects.items()}, policy, config=config)
+        outcomes = outcomes_for({s: batch[i][1] for i, s in subjects.items()}, policy, engine=engine, config=config)
         for i, (key, p) in enumerate(batch):
             if i in subjects:
                 yield key, assess(p, graph, same_project=same_project, as_of=as_of, config=config,

@@ -121,3 +121,10 @@ def test_assess_many_equals_assess_across_chunks(xicheng):
     assert isinstance(got[2][1], PolicyInputError)
     for (_, report), p in zip([g for g in got if g[0] != 99], profiles):
         assert report["results"] == assess(p, graph)["results"]
+
+
+def test_reference_engine_gives_the_same_results(capsys, enterprises, tmp_path):
+    fast, ref = tmp_path / "fast.jsonl", tmp_path / "ref.jsonl"
+    _run(capsys, enterprises, "--out", fast)
+    _run(capsys, enterprises, "--out", ref, "--engine", "shacl")
+    assert fast.read_text(encoding="utf-8") == ref.read_text(encoding="utf-8")

@@ -23,6 +23,8 @@ def add_parser(sub):
     p.add_argument("--batch", type=Path, help="one free-text profile per line")
     p.add_argument("--json", action="store_true", help="print JSON (one object per profile and line)")
     p.add_argument("--audit", type=Path, help="write the decision as PROV-O Turtle (one profile only)")
+    p.add_argument("--engine", choices=["oxigraph", "shacl"], default="oxigraph",
+                   help="oxigraph: the shapes compiled to SPARQL (fast, default); shacl: pyshacl, the reference")
     p.add_argument("--replay", type=Path, metavar="AUDIT.ttl",
                    help="re-run a decision recorded with --audit; print the differences (exit 1 if any)")
     p.add_argument("--out", type=Path, help="write results to FILE: .csv (one row per enterprise) or .jsonl")
@@ -131,7 +133,7 @@ def run(args) -> int:
     bar = _progress(len(items))
     failures = 0
     try:
-        for key, item in assess_many(items, built.graph, same_project=groups, as_of=args.as_of,
+        for key, item in assess_many(items, built.graph, same_project=groups, as_of=args.as_of, engine=args.engine,
                                      progress=bar.update):
             if isinstance(item, PolicyInputError):
                 failures += 1
