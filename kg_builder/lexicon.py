@@ -45,22 +45,23 @@ class Lexicon:
         return [c for c in self.concepts.values() if c.scheme == scheme]
 
 
-def literal(word: str, *, numeric: bool = False) -> str:
+def literal(word: str, *, numeric: bool = False, prefix: bool = False) -> str:
     """A term as a regex. Chinese is matched as written; an English word matches only as a whole word, and
     its spaces and hyphens match any run of them ("high-tech" = "high tech"): `new` must not match in `renewal`.
-    `numeric`: the word may touch a digit ("500k", "RMB15m"), only a letter beside it breaks the match."""
+    `numeric`: the word may touch a digit ("500k", "RMB15m"), only a letter beside it breaks the match.
+    `prefix`: the word may go on ("plan" matches "planning")."""
     pattern = re.escape(word)
     if not ASCII_WORD.search(word):
         return pattern
     pattern = re.sub(r"(?:\\ |\\-)+", r"[\\s\\-]+", pattern)
     edge = "A-Za-z" if numeric else "A-Za-z0-9"
     before = f"(?<![{edge}])" if ASCII_WORD.match(word[0]) else ""
-    after = f"(?![{edge}])" if ASCII_WORD.match(word[-1]) else ""
+    after = f"(?![{edge}])" if ASCII_WORD.match(word[-1]) and not prefix else ""
     return before + pattern + after
 
 
-def alternation(words, *, numeric: bool = False) -> str:
-    return "|".join(literal(w, numeric=numeric) for w in sorted(set(words), key=len, reverse=True) if w)
+def alternation(words, *, numeric: bool = False, prefix: bool = False) -> str:
+    return "|".join(literal(w, numeric=numeric, prefix=prefix) for w in sorted(set(words), key=len, reverse=True) if w)
 
 
 def _matcher(entries: list[dict], profile: bool = False) -> re.Pattern:
@@ -72,8 +73,9 @@ def _matcher(entries: list[dict], profile: bool = False) -> re.Pattern:
         terms += (e.get("profile_terms") or []) if profile else []
         for term in terms:
             alts.append((len(term), f"(?P<{e['id']}_{len(alts)}>{literal(term)})"))
-        for pattern in [e.get("pattern"), e.get("profile_pattern") if profile else None]:
-            if pattern:
+        for key in ("pattern", "profile_pattern") if profile else ("pattern",):
+            found = e.get(key) or []
+            for pattern in [found] if isinstance(found, str) else found:
                 alts.append((100, f"(?P<{e['id']}_{len(alts)}>{pattern})"))
     alts.sort(key=lambda a: -a[0])
     return re.compile("|".join(a for _, a in alts), re.IGNORECASE)

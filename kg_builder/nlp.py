@@ -112,7 +112,9 @@ class Terms(_Component):
         self.matchers = lexicon.profile_matchers if profile else lexicon.matchers
         self.profile = profile
         data = lexicon.data
-        self.status = {s: re.compile(alternation(words), re.I) for s, words in data["qualification_status"].items()}
+        patterns = data.get("qualification_status_patterns") or {}
+        self.status = {s: re.compile("|".join([alternation(words), *patterns.get(s, [])]), re.I)
+                       for s, words in data["qualification_status"].items()}
         self.words = {kind: re.compile(alternation(data[key])) for kind, key in
                       (("beneficiary", "beneficiaries"), ("benefit", "benefits"))}
 
