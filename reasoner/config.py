@@ -32,10 +32,14 @@ class ReasonerConfig:
                                        "the", "any", "yet", "been", "be", "being", "as", "certified", "recognised",
                                        "recognized", "accredited", "granted", "awarded", "obtained", "received",
                                        "have", "has", "had", "hold", "held", "currently", "formally", "officially")
-    negation_exceptions: tuple[str, ...] = ("not only",)
-    # a wish or a plan is not a fact: the term after it stays unknown ("we hope to become a high-tech enterprise")
+    cue_exceptions: tuple[str, ...] = ("not only", "valid until")  # not cues, though they hold one
+    # a wish, a plan or the past is not a fact: the term after a hedge stays unknown ("we hope to become a
+    # high-tech enterprise", "we used to be"), and so does a term a lapse follows ("… status expired")
     hedges: tuple[str, ...] = ("希望", "计划", "打算", "准备", "争取", "力争", "申请成为", "正在申报", "正在申请",
-                               "拟申报", "拟申请", "有望", "hope", "plan", "intend", "aim", "want", "wish",
-                               "would like", "expect", "seek", "strive", "prepar", "apply", "applying",
-                               "applied for", "candidate", "will", "going to", "to become", "if", "whether")
-    cue_window: int = 6  # how many words (an English word, or one Chinese character) before a term cues reach
+                               "拟申报", "拟申请", "有望", "曾经", "曾是", "hope", "plan", "intend", "aim", "want",
+                               "wish", "would like", "expect", "seek", "strive", "prepar", "apply", "applying",
+                               "applied for", "candidate", "will", "going to", "to become", "if", "whether", "lost",
+                               "used to", "former", "once")
+    lapses: tuple[str, ...] = ("过期", "失效", "到期", "被取消", "被撤销", "expired", "lapsed", "revoked", "cancelled",
+                               "canceled", "withdrawn", "until")
+    cue_window: int = 6  # how many words (an English word, or one Chinese character) from a term cues reach

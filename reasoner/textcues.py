@@ -1,7 +1,8 @@
 """What stands around a term in a Chinese or English profile text: its clause and sentence, and the cues
 before it. A negation right before a term, with only link words between (不是高企, 尚未获得…, not a …,
-have not yet been certified as a …), states the opposite; a negation further away, or a hedge (希望成为,
-we hope to become, if), only stops the term asserting: the fact stays unknown, never "no" by guess.
+have not yet been certified as a …), states the opposite; a negation further away, a hedge before the
+term (希望成为, we hope to become, used to) or a lapse after it (已过期, expired) only stops the term
+asserting: the fact stays unknown, never "no" by guess.
 Cue words come from ReasonerConfig; English ones match as whole words (a hedge as a word start).
 """
 from __future__ import annotations
@@ -33,26 +34,32 @@ def _cues(config: ReasonerConfig) -> dict[str, re.Pattern]:
             "hedge": re.compile(alternation(config.hedges, prefix=True)),
             "negation_end": re.compile(f"(?:{alternation(config.negations)})[\\s-]*$"),
             "link_end": re.compile(f"(?:{alternation(config.negation_links)})\\s*$"),
-            "exception": re.compile(alternation(config.negation_exceptions) or "(?!)")}
+            "exception": re.compile(alternation(config.cue_exceptions) or "(?!)"),
+            "lapse": re.compile(alternation(config.lapses) or "(?!)")}
+
+
+def _plain(text: str) -> str:
+    return text.lower().replace("’", "'")
 
 
 def _left(text: str, start: int) -> str:
     """The text of the clause before `start`, lower-cased, with ’ as '."""
-    left = text[max(0, start - 200):start]
-    return CLAUSE_END.split(left)[-1].lower().replace("’", "'")
+    return _plain(CLAUSE_END.split(text[max(0, start - 200):start])[-1])
 
 
-def _window(text: str, start: int, config: ReasonerConfig) -> str:
-    left = _left(text, start)
-    tokens = list(TOKEN.finditer(left))
-    return left[tokens[-config.cue_window].start():] if len(tokens) > config.cue_window else left
+def _windows(text: str, start: int, end: int, config: ReasonerConfig) -> tuple[str, str]:
+    """The last `cue_window` words of the clause before the term and the first ones after it."""
+    left, right = _left(text, start), _plain(CLAUSE_END.split(text[end:end + 200])[0])
+    before, after = list(TOKEN.finditer(left))[-config.cue_window:], list(TOKEN.finditer(right))[:config.cue_window]
+    return left[before[0].start():] if before else "", right[:after[-1].end()] if after else ""
 
 
-def hedged_or_negated(text: str, start: int, config: ReasonerConfig) -> bool:
-    """A negation or a hedge within the cue window before `start` (same clause): the term does not assert."""
+def hedged_or_negated(text: str, start: int, end: int, config: ReasonerConfig) -> bool:
+    """A negation or a hedge in the cue window before the term text[start:end], or a lapse in the one after it
+    (same clause): the term does not assert."""
     cues = _cues(config)
-    window = cues["exception"].sub(" ", _window(text, start, config))
-    return bool(cues["negation"].search(window) or cues["hedge"].search(window))
+    before, after = (cues["exception"].sub(" ", w) for w in _windows(text, start, end, config))
+    return bool(cues["negation"].search(before) or cues["hedge"].search(before) or cues["lapse"].search(after))
 
 
 def denied_from(text: str, start: int, config: ReasonerConfig) -> int | None:

@@ -52,7 +52,7 @@ def profile_from_text(text: str, *, config: ReasonerConfig = ReasonerConfig(), i
 
 def _read_yes_no(text, f, section, cid, yes, no, facts, sources, config) -> None:
     """A term asserts `yes` unless cued; denied right before it, it states `no` (if nothing said `yes`)."""
-    if not hedged_or_negated(text, f.start, config):
+    if not hedged_or_negated(text, f.start, f.end, config):
         facts[section][cid] = yes
         sources.append(_source(text, f, f"{section}.{cid}", yes))
     elif (at := denied_from(text, f.start, config)) is not None and cid not in facts[section]:
@@ -86,7 +86,7 @@ def _read_quantities(text, found, facts, sources, config) -> None:
     lex, used = load_lexicon(config.lexicon_path), set()
     for f in found:
         cid = f.attrs.get("concept")
-        if f.kind != "quantity" or cid in facts["quantities"] or hedged_or_negated(text, f.start, config):
+        if f.kind != "quantity" or cid in facts["quantities"] or hedged_or_negated(text, f.start, f.end, config):
             continue
         want = "duration" if lex.concepts[cid].unit == "year" else "money"
         amounts = [a for a in found if a.kind == want and id(a) not in used and _next_to(text, f, a, found)]
@@ -107,7 +107,7 @@ def _next_to(text, f, a, found) -> bool:
 
 def _read_industry(text, found, facts, sources, config) -> None:
     for f in found:
-        if f.kind == "industry" and facts["industry"] is None and not hedged_or_negated(text, f.start, config):
+        if f.kind == "industry" and facts["industry"] is None and not hedged_or_negated(text, f.start, f.end, config):
             facts["industry"] = f.attrs["concept"]
             sources.append(_source(text, f, "industry", f.attrs["concept"]))
 
@@ -121,6 +121,6 @@ def _role_patterns(config: ReasonerConfig) -> dict[str, re.Pattern]:
 def _read_roles(text, found, facts, sources, config) -> None:
     for role, pattern in _role_patterns(config).items():
         m = pattern.search(text)
-        if m and not hedged_or_negated(text, m.start(), config):
+        if m and not hedged_or_negated(text, m.start(), m.end(), config):
             facts["roles"].append(role)
             sources.append({"fact": "roles", "value": role, "start": m.start(), "end": m.end(), "quote": m.group()})

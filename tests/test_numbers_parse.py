@@ -1,4 +1,4 @@
-"""Money, ratios and durations as written in policy text and in Chinese or English profiles, parsed to exact Decimals."""
+"""Money, ratios and durations as written in policy text and in profiles (Chinese or English), as exact Decimals."""
 import re
 from decimal import Decimal
 
