@@ -45,23 +45,22 @@ class Lexicon:
         return [c for c in self.concepts.values() if c.scheme == scheme]
 
 
-def literal(word: str, *, numeric: bool = False, prefix: bool = False) -> str:
+def literal(word: str, *, numeric: bool = False) -> str:
     """A term as a regex. Chinese is matched as written; an English word matches only as a whole word, and
     its spaces and hyphens match any run of them ("high-tech" = "high tech"): `new` must not match in `renewal`.
-    `numeric`: the word may touch a digit ("500k", "RMB15m"), only a letter beside it breaks the match.
-    `prefix`: the word may go on ("plan" matches "planning")."""
+    `numeric`: the word may touch a digit ("500k", "RMB15m"), only a letter beside it breaks the match."""
     pattern = re.escape(word)
     if not ASCII_WORD.search(word):
         return pattern
     pattern = re.sub(r"(?:\\ |\\-)+", r"[\\s\\-]+", pattern)
     edge = "A-Za-z" if numeric else "A-Za-z0-9"
     before = f"(?<![{edge}])" if ASCII_WORD.match(word[0]) else ""
-    after = f"(?![{edge}])" if ASCII_WORD.match(word[-1]) and not prefix else ""
+    after = f"(?![{edge}])" if ASCII_WORD.match(word[-1]) else ""
     return before + pattern + after
 
 
-def alternation(words, *, numeric: bool = False, prefix: bool = False) -> str:
-    return "|".join(literal(w, numeric=numeric, prefix=prefix) for w in sorted(set(words), key=len, reverse=True) if w)
+def alternation(words, *, numeric: bool = False) -> str:
+    return "|".join(literal(w, numeric=numeric) for w in sorted(set(words), key=len, reverse=True) if w)
 
 
 def _matcher(entries: list[dict], profile: bool = False) -> re.Pattern:

@@ -3,7 +3,7 @@ before it. A negation right before a term, with only link words between (不是�
 have not yet been certified as a …), states the opposite; a negation further away, a hedge before the
 term (希望成为, we hope to become, used to) or a lapse after it (已过期, expired) only stops the term
 asserting: the fact stays unknown, never "no" by guess.
-Cue words come from ReasonerConfig; English ones match as whole words (a hedge as a word start).
+Cue words come from ReasonerConfig; English ones match as whole words.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def same_sentence(text: str, a: int, b: int) -> bool:
 @lru_cache(maxsize=4)
 def _cues(config: ReasonerConfig) -> dict[str, re.Pattern]:
     return {"negation": re.compile(alternation(config.negations)),
-            "hedge": re.compile(alternation(config.hedges, prefix=True)),
+            "hedge": re.compile(alternation(config.hedges)),
             "negation_end": re.compile(f"(?:{alternation(config.negations)})[\\s-]*$"),
             "link_end": re.compile(f"(?:{alternation(config.negation_links)})\\s*$"),
             "exception": re.compile(alternation(config.cue_exceptions) or "(?!)"),
