@@ -10,6 +10,8 @@ import yaml
 
 from .errors import PolicyInputError
 
+ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+
 
 @dataclass(frozen=True)
 class Concept:
@@ -43,23 +45,47 @@ class Lexicon:
         return [c for c in self.concepts.values() if c.scheme == scheme]
 
 
-def alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w)
+def literal(word: str, *, numeric: bool = False) -> str:
+    """A term as a regex. Chinese is matched as written; an English word matches only as a whole word, and
+    its spaces and hyphens match any run of them ("high-tech" = "high tech"): `new` must not match in `renewal`.
+    `numeric`: the word may touch a digit ("500k", "RMB15m"), only a letter beside it breaks the match."""
+    pattern = re.escape(word)
+    if not ASCII_WORD.search(word):
+        return pattern
+    pattern = re.sub(r"(?:\\ |\\-)+", r"[\\s\\-]+", pattern)
+    edge = "A-Za-z" if numeric else "A-Za-z0-9"
+    before = f"(?<![{edge}])" if ASCII_WORD.match(word[0]) else ""
+    after = f"(?![{edge}])" if ASCII_WORD.match(word[-1]) else ""
+    return before + pattern + after
 
 
-def _matcher(entries: list[dict], extra_key: str | None = None) -> re.Pattern:
-    """One regex for a scheme; a match's `lastgroup` is the concept id. Longest terms first overall."""
-    alts = []
+def alternation(words, *, numeric: bool = False) -> str:
+    return "|".join(literal(w, numeric=numeric) for w in sorted(set(words), key=len, reverse=True) if w)
+
+
+def _matcher(entries: list[dict], profile: bool = False) -> re.Pattern:
+    """One regex for a scheme; a match's `lastgroup` is the concept id. Patterns first, then terms longest first.
+    `profile` adds the words enterprises use of themselves (profile_terms, profile_pattern)."""
+    patterns, terms = [], []
     for e in entries:
-        terms = list(e.get("terms") or []) + ([e["zh"]] if "zh" in e else [])
-        if extra_key:
-            terms += e.get(extra_key) or []
-        for term in terms:
-            alts.append((len(term), f"(?P<{e['id']}_{len(alts)}>{re.escape(term)})"))
-        if e.get("pattern"):
-            alts.append((100, f"(?P<{e['id']}_{len(alts)}>{e['pattern']})"))
-    alts.sort(key=lambda a: -a[0])
-    return re.compile("|".join(a for _, a in alts), re.IGNORECASE)
+        words = list(e.get("terms") or []) + ([e["zh"]] if "zh" in e else [])
+        words += (e.get("profile_terms") or []) if profile else []
+        for word in words:
+            terms.append((word, f"(?P<{e['id']}_{len(patterns) + len(terms)}>{literal(word)})"))
+        for key in ("pattern", "profile_pattern") if profile else ("pattern",):
+            found = e.get(key) or []
+            for pattern in [found] if isinstance(found, str) else found:
+                patterns.append(f"(?P<{e['id']}_{len(patterns) + len(terms)}>{pattern})")
+    return re.compile("|".join(patterns + _by_first_letter(terms)), re.IGNORECASE)
+
+
+def _by_first_letter(terms: list[tuple[str, str]]) -> list[str]:
+    """Terms grouped under a look-ahead on their first letter, longest first within a group: the same matches
+    as one flat alternation, without trying hundreds of terms at every character."""
+    groups: dict[str, list[str]] = {}
+    for word, alt in sorted(terms, key=lambda t: -len(t[0])):
+        groups.setdefault(word[0].lower(), []).append(alt)
+    return [f"(?=[{re.escape(c)}{re.escape(c.upper())}])(?:{'|'.join(alts)})" for c, alts in groups.items()]
 
 
 def concept_of(match: re.Match) -> str:
@@ -80,5 +106,5 @@ def load_lexicon(path: Path) -> Lexicon:
             concepts[e["id"]] = Concept(scheme, e["id"], e["zh"], e.get("en", e["zh"]), e.get("unit"),
                                         tuple(e.get("short", ())))
         matchers[scheme] = _matcher(entries)
-        profile[scheme] = _matcher(entries, "profile_terms")
+        profile[scheme] = _matcher(entries, profile=True)
     return Lexicon(data, concepts, matchers, profile)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,8 +15,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .lexicon import Lexicon, alternation, concept_of, load_lexicon
-from .numbers import (DURATION_RE, MATCH_RATIO_RE, MONEY_RE, PERCENT_RE, match_ratio_value, money_value,
-                      parse_number, percent_value)
+from .numbers import (DURATION_RE, EN_DURATION_RE, EN_MONEY_RE, MATCH_RATIO_RE, MONEY_RE, PERCENT_RE,
+                      en_money_value, match_ratio_value, money_value, parse_number, percent_value)
 
 jieba.setLogLevel(60)
 CLAUSE_BREAK = "，,；;。：:"
@@ -54,16 +55,28 @@ class _Component:
         self.lexicon = lexicon
 
 
+def amounts(text: str) -> list[tuple[int, int, Decimal]]:
+    """(start, end, yuan) of Chinese ('1500万元') and English ('RMB 15 million') amounts; where two readings
+    overlap the one starting first, then the longer, wins ('15,000,000元' is not '000元')."""
+    found = [(m.start(), m.end(), money_value(m["num"], m["mult"])) for m in MONEY_RE.finditer(text)]
+    found += [(m.start(), m.end(), v) for m in EN_MONEY_RE.finditer(text) if (v := en_money_value(m)) is not None]
+    kept: list[tuple[int, int, Decimal]] = []
+    for a in sorted(found, key=lambda a: (a[0], a[0] - a[1])):
+        if not kept or a[0] >= kept[-1][1]:
+            kept.append(a)
+    return kept
+
+
 class Money(_Component):
     def __call__(self, doc: Doc) -> Doc:
-        for m in MONEY_RE.finditer(doc.text):
-            value, unit, end = money_value(m["num"], m["mult"]), None, m.end()
-            after, before = RATE_AFTER.match(doc.text, m.end()), RATE_BEFORE.search(doc.text[:m.start()])
+        for start, end, value in amounts(doc.text):
+            unit = None
+            after, before = RATE_AFTER.match(doc.text, end), RATE_BEFORE.search(doc.text[:start])
             rate = after or before
             if rate:
                 unit = "元/" + "/".join(u for u in (rate["u1"], rate["u2"]) if u)
                 end = after.end() if after else end
-            add(doc, "money", before.start() if before else m.start(), end, value=value, unit=unit)
+            add(doc, "money", before.start() if before else start, end, value=value, unit=unit)
         return doc
 
 
@@ -77,13 +90,17 @@ class Ratios(_Component):
 
 
 class Durations(_Component):
+    """'1年', '三个月', '2 years', 'two-year'; 年度 is a period of account, not a duration."""
+
     def __call__(self, doc: Doc) -> Doc:
-        for m in DURATION_RE.finditer(doc.text):
+        for m in [*DURATION_RE.finditer(doc.text), *EN_DURATION_RE.finditer(doc.text)]:
             if doc.text.startswith("度", m.end()):
-                continue  # 年度 is a period of account, not a duration
+                continue
             value = parse_number(m["num"])
+            unit = m["unit"].lower()[0]
             if 0 < value <= 50:
-                add(doc, "duration", m.start(), m.end(), value=value, unit={"年": "year", "月": "month"}.get(m["unit"], "day"))
+                add(doc, "duration", m.start(), m.end(), value=value,
+                    unit={"年": "year", "y": "year", "月": "month", "m": "month"}.get(unit, "day"))
         return doc
 
 
@@ -95,7 +112,9 @@ class Terms(_Component):
         self.matchers = lexicon.profile_matchers if profile else lexicon.matchers
         self.profile = profile
         data = lexicon.data
-        self.status = {s: re.compile(alternation(words), re.I) for s, words in data["qualification_status"].items()}
+        patterns = data.get("qualification_status_patterns") or {}
+        self.status = {s: re.compile("|".join([alternation(words), *patterns.get(s, [])]), re.I)
+                       for s, words in data["qualification_status"].items()}
         self.words = {kind: re.compile(alternation(data[key])) for kind, key in
                       (("beneficiary", "beneficiaries"), ("benefit", "benefits"))}
 

@@ -1,4 +1,4 @@
-"""Numbers as written in Chinese policy text, parsed to exact Decimals."""
+"""Numbers as written in Chinese policy text and in Chinese or English profiles, parsed to exact Decimals."""
 from __future__ import annotations
 
 import re
@@ -6,9 +6,31 @@ from decimal import Decimal
 
 import cn2an
 
+from .lexicon import alternation
+
 CN_DIGITS = "〇零一二两三四五六七八九十百千点"
 NUM = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+)"
-MULTIPLIERS = {"": Decimal(1), "千": Decimal(1000), "万": Decimal(10_000), "亿": Decimal(100_000_000)}
+EN_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())} | {w: 10 * i for i, w in enumerate(
+        "twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)} | {"hundred": 100}
+# 1 billion = 10亿 and ten thousand = 万. k/m (and 千/万/亿 in English text) make money only beside a currency.
+MULTIPLIERS = {"": Decimal(1), "千": Decimal(1000), "万": Decimal(10_000), "亿": Decimal(100_000_000),
+               "thousand": Decimal(1000), "ten thousand": Decimal(10_000), "million": Decimal(10**6),
+               "hundred million": Decimal(10**8), "billion": Decimal(10**9), "mn": Decimal(10**6),
+               "mln": Decimal(10**6), "bn": Decimal(10**9), "k": Decimal(1000), "m": Decimal(10**6)}
+NEEDS_CURRENCY = ("", "k", "m", "千", "万", "亿")
+CURRENCIES = {"元": "CNY", "yuan": "CNY", "rmb": "CNY", "cny": "CNY", "renminbi": "CNY", "¥": "CNY", "￥": "CNY",
+              "usd": "USD", "us$": "USD", "$": "USD", "dollar": "USD", "dollars": "USD", "us dollars": "USD",
+              "eur": "EUR", "€": "EUR", "euro": "EUR", "euros": "EUR", "hkd": "HKD", "hk$": "HKD",
+              "gbp": "GBP", "£": "GBP", "pounds": "GBP", "jpy": "JPY", "yen": "JPY"}
+_WORD = alternation(EN_NUMBER_WORDS)
+EN_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|(?:{_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_WORD}))*)"
+EN_MONEY_RE = re.compile(
+    rf"(?:(?P<cur1>{alternation(CURRENCIES, numeric=True)})\s*)?(?P<num>{EN_NUM})"
+    rf"(?:\s*(?P<mult>{alternation([m for m in MULTIPLIERS if m], numeric=True)}))?"
+    rf"(?:\s*(?P<cur2>{alternation(CURRENCIES, numeric=True)})(?!\s*\d))?", re.I)
+EN_DURATION_RE = re.compile(rf"(?P<num>{EN_NUM})\s*-?\s*(?P<unit>years?|yrs?|months?|days?)(?![A-Za-z])", re.I)
 MONEY_RE = re.compile(rf"(?P<num>{NUM})\s*(?P<mult>亿|万|千)?\s*元")
 PERCENT_RE = re.compile(
     rf"(?P<pct>\d+(?:\.\d+)?)\s*[%％]|百分之(?P<cnpct>{NUM})|(?P<den>千|万)分之(?P<frac>{NUM})"
@@ -18,15 +40,41 @@ DURATION_RE = re.compile(rf"(?P<num>{NUM})\s*(?:个)?(?P<unit>年|月|天)")
 
 
 def parse_number(token: str) -> Decimal:
-    """'1000' -> 1000, '三十' -> 30, '1.5' -> 1.5; raises ValueError otherwise."""
+    """'1000' -> 1000, '三十' -> 30, '1.5' -> 1.5, '15,000' -> 15000, 'twenty-five' -> 25; else ValueError."""
     token = token.strip()
-    if re.fullmatch(r"\d+(?:\.\d+)?", token):
-        return Decimal(token)
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", token):
+        return Decimal(token.replace(",", ""))
+    if re.match(r"[A-Za-z]", token):
+        return _english_number(token)
     return Decimal(str(cn2an.cn2an(token.replace("两", "二"), "smart")))
 
 
+def _english_number(token: str) -> Decimal:
+    """'twenty-five' -> 25, 'two hundred and five' -> 205; larger numbers are written with a multiplier."""
+    values = [EN_NUMBER_WORDS[w] for w in re.split(r"[\s-]+", token.lower()) if w != "and"]
+    hundreds = 0
+    if values[1:2] == [100] and 0 < values[0] < 10:
+        hundreds, values = values[0] * 100, values[2:]
+    compound = len(values) == 2 and values[0] >= 20 and 0 < values[1] < 10  # twenty-five
+    if not (compound or (len(values) <= 1 and 100 not in values)) or (not values and not hundreds):
+        raise ValueError(f"not a number: {token!r}")
+    return Decimal(hundreds + sum(values))
+
+
 def money_value(num: str, mult: str | None) -> Decimal:
-    return parse_number(num) * MULTIPLIERS[mult or ""]
+    return parse_number(num) * MULTIPLIERS[re.sub(r"[\s-]+", " ", (mult or "").lower())]
+
+
+def en_money_value(m: re.Match) -> Decimal | None:
+    """Yuan for an EN_MONEY_RE match; None for another currency, or a bare number that names no amount."""
+    currencies = {CURRENCIES[re.sub(r"[\s-]+", " ", c.lower())] for c in (m["cur1"], m["cur2"]) if c}
+    mult = re.sub(r"[\s-]+", " ", (m["mult"] or "").lower())
+    if currencies - {"CNY"} or (not currencies and mult in NEEDS_CURRENCY):
+        return None
+    try:
+        return money_value(m["num"], mult)
+    except ValueError:
+        return None
 
 
 def percent_value(m: re.Match) -> Decimal:

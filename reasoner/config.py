@@ -20,7 +20,28 @@ class ReasonerConfig:
     shape_base: str = "https://w3id.org/policykg/shape/"
     enterprise_base: str = "https://w3id.org/policykg/enterprise/"
     role_beneficiaries: tuple[str, ...] = ("运营机构", "管理机构", "牵头单位", "专业服务机构", "落地主体")
-    negations: tuple[str, ...] = ("不是", "并非", "不属于", "没有", "尚未", "未", "非", "not ", "no ")
+    # Cues read around a term in free text (reasoner.textcues). English words match as whole words, so
+    # their forms are listed ("plan", "plans", "planning"; "isn't", "aren't").
+    negations: tuple[str, ...] = ("不是", "并非", "不属于", "没有", "尚未", "未", "非", "not", "no", "non", "never",
+                                  "neither", "nor", "without", "cannot", "can't", "isn't", "aren't", "wasn't",
+                                  "weren't", "hasn't", "haven't", "hadn't", "don't", "doesn't", "didn't", "won't")
     # words allowed between a negation and the term for the text to state the opposite ("不是高企" → none,
-    # "尚未获得…认定" → none); a negation further away only keeps the fact unknown.
-    negation_links: tuple[str, ...] = ("被认定为", "认定为", "获得", "具备", "拥有", "属于", "是", "为", "a ", "an ", "")
+    # "尚未获得…认定" → none, "have not yet been certified as a" → none); a negation further away, or one
+    # with other words between, only keeps the fact unknown.
+    negation_links: tuple[str, ...] = ("被认定为", "认定为", "获得", "具备", "拥有", "属于", "是", "为", "a", "an",
+                                       "the", "any", "yet", "been", "be", "being", "as", "certified", "recognised",
+                                       "recognized", "accredited", "granted", "awarded", "obtained", "received",
+                                       "have", "has", "had", "hold", "held", "currently", "formally", "officially")
+    cue_exceptions: tuple[str, ...] = ("not only", "valid until")  # not cues, though they hold one
+    # a wish, a plan or the past is not a fact: the term after a hedge stays unknown ("we hope to become a
+    # high-tech enterprise", "we used to be"), and so does a term a lapse follows ("… status expired")
+    hedges: tuple[str, ...] = ("希望", "计划", "打算", "准备", "争取", "力争", "申请成为", "正在申报", "正在申请",
+                               "拟申报", "拟申请", "有望", "曾经", "曾是", "hope", "hopes", "hoping", "plan", "plans",
+                               "planning", "intend", "intends", "intending", "aim", "aims", "aiming", "want", "wants",
+                               "wish", "wishes", "would like", "expect", "expects", "expecting", "seek", "seeks",
+                               "seeking", "strive", "striving", "prepare", "prepares", "preparing", "apply", "applies",
+                               "applying", "applied for", "candidate", "will", "going to", "to become", "if", "whether",
+                               "lost", "used to", "former", "formerly", "once")
+    lapses: tuple[str, ...] = ("过期", "失效", "到期", "被取消", "被撤销", "expired", "lapsed", "revoked", "cancelled",
+                               "canceled", "withdrawn", "until")
+    cue_window: int = 6  # how many words (an English word, or one Chinese character) from a term cues reach

@@ -1,10 +1,11 @@
 """Free Chinese/English text → Profile, with the spans each fact was read from.
 
 Uses the extractor's spaCy components (kg_builder.nlp, profile=True). Rules, each a small step:
-qualification/quantity words inside a flag phrase belong to the flag; a negation right before a term
-(不是高企, 尚未获得…, not a …) states the opposite (qualification "none", flag false), one further away
-only stops the term asserting (unknown, never "no" by guess); a status word (新认定, 复审) applies to qualifications in the
-same comma-separated clause; a quantity takes the next amount of its unit in the same clause.
+a term inside a longer term of another kind belongs to it (研发投入 in a flag phrase, R&D in "R&D centre");
+a negation right before a term states the opposite (qualification "none", flag false), one further away or
+a hedge keeps it unknown (reasoner.textcues); a status word (新认定, newly certified, renewed) applies to the
+first qualification after it in its clause, else the one before it in its sentence; a quantity takes the
+nearest unused amount of its unit in its clause, the one after it on a tie.
 Entry point: `profile_from_text(text, *, config, id)`.
 """
 from __future__ import annotations
@@ -13,12 +14,14 @@ import re
 from functools import lru_cache
 
 from kg_builder.config import BuildConfig
+from kg_builder.lexicon import alternation, load_lexicon
 from kg_builder.nlp import make_nlp
 
 from .config import ReasonerConfig
 from .profile import Profile
+from .textcues import denied_from, hedged_or_negated, same_clause, same_sentence
 
-CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
+TERMS = ("qualification", "quantity", "flag", "industry")
 
 
 @lru_cache(maxsize=2)
@@ -26,105 +29,98 @@ def _nlp(lexicon_path):
     return make_nlp(lexicon_path or BuildConfig().lexicon_path, profile=True)
 
 
-def _same_clause(text: str, a: int, b: int) -> bool:
-    return not CLAUSE_END.search(text[min(a, b):max(a, b)])
-
-
-def _negated(text: str, start: int, config: ReasonerConfig) -> bool:
-    left = text[max(0, start - 6):start]
-    left = CLAUSE_END.split(left)[-1].lower()
-    return any(n.strip() in left for n in config.negations)
-
-
-def _denied_from(text: str, start: int, config: ReasonerConfig) -> int | None:
-    """Start of a negation right before the term ("不是高企", "not a high-tech"), else None."""
-    left = text[max(0, start - 12):start].lower()
-    for neg in config.negations:
-        for link in config.negation_links:
-            if left.endswith(neg + link) or left.endswith(neg.strip() + " " + link):
-                return start - len(left) + left.rfind(neg.strip())
-    return None
-
-
 def _inside(f, spans) -> bool:
-    return any(s.start <= f.start and f.end <= s.end and s is not f for s in spans)
+    return any(s.start <= f.start and f.end <= s.end and s.end - s.start > f.end - f.start for s in spans)
 
 
-def _source(text, f, fact, value) -> dict:
-    return {"fact": fact, "value": value, "start": f.start, "end": f.end, "quote": text[f.start:f.end]}
+def _source(text, f, fact, value, start=None, end=None) -> dict:
+    start, end = f.start if start is None else start, f.end if end is None else end
+    return {"fact": fact, "value": value, "start": start, "end": end, "quote": text[start:end]}
 
 
 def profile_from_text(text: str, *, config: ReasonerConfig = ReasonerConfig(), id: str = "enterprise") -> Profile:
     found = sorted(_nlp(config.lexicon_path)(text).user_data.get("findings", []), key=lambda f: f.start)
-    flags = [f for f in found if f.kind == "flag"]
+    terms = [f for f in found if f.kind in TERMS]
+    found = [f for f in found if f.kind == "industry" or not _inside(f, terms)]
     facts = {"qualifications": {}, "quantities": {}, "flags": {}, "industry": None, "roles": []}
     sources: list[dict] = []
-    _read_flags(text, flags, facts, sources, config)
-    _read_qualifications(text, found, flags, facts, sources, config)
-    _read_quantities(text, found, flags, facts, sources, config)
-    _read_industry_roles(text, found, facts, sources, config)
+    for step in (_read_flags, _read_qualifications, _read_quantities, _read_industry, _read_roles):
+        step(text, found, facts, sources, config)
     return Profile(qualifications=facts["qualifications"], quantities=facts["quantities"], flags=facts["flags"],
                    industry=facts["industry"], roles=tuple(facts["roles"]), id=id, sources=tuple(sources))
 
 
-def _denial(text, f, fact, value, at) -> dict:
-    return {"fact": fact, "value": value, "start": at, "end": f.end, "quote": text[at:f.end]}
+def _read_yes_no(text, f, section, cid, yes, no, facts, sources, config) -> None:
+    """A term asserts `yes` unless cued; denied right before it, it states `no` (if nothing said `yes`)."""
+    if not hedged_or_negated(text, f.start, f.end, config):
+        facts[section][cid] = yes
+        sources.append(_source(text, f, f"{section}.{cid}", yes))
+    elif (at := denied_from(text, f.start, config)) is not None and cid not in facts[section]:
+        facts[section][cid] = no
+        sources.append(_source(text, f, f"{section}.{cid}", no, start=at))
 
 
-def _read_flags(text, flags, facts, sources, config) -> None:
-    for f in flags:
-        cid = f.attrs["concept"]
-        if not _negated(text, f.start, config):
-            facts["flags"][cid] = True
-            sources.append(_source(text, f, f"flags.{cid}", True))
-        elif (at := _denied_from(text, f.start, config)) is not None and cid not in facts["flags"]:
-            facts["flags"][cid] = False
-            sources.append(_denial(text, f, f"flags.{cid}", False, at))
-
-
-def _read_qualifications(text, found, flags, facts, sources, config) -> None:
-    statuses = [f for f in found if f.kind == "status"]
+def _read_flags(text, found, facts, sources, config) -> None:
     for f in found:
-        if f.kind != "qualification" or _inside(f, flags):
-            continue
+        if f.kind == "flag":
+            _read_yes_no(text, f, "flags", f.attrs["concept"], True, False, facts, sources, config)
+
+
+def _read_qualifications(text, found, facts, sources, config) -> None:
+    quals = [f for f in found if f.kind == "qualification"]
+    status = {id(q): s.attrs["status"] for s in found if s.kind == "status" and (q := _status_target(text, s, quals))}
+    for f in quals:
         cid = f.attrs["concept"]
-        if _negated(text, f.start, config):
-            if (at := _denied_from(text, f.start, config)) is not None and cid not in facts["qualifications"]:
-                facts["qualifications"][cid] = "none"
-                sources.append(_denial(text, f, f"qualifications.{cid}", "none", at))
-            continue
-        near = [s for s in statuses if _same_clause(text, s.start, f.start)]
-        status = near[-1].attrs["status"] if near else "held"
-        if facts["qualifications"].get(cid) in (None, "held"):
-            facts["qualifications"][cid] = status
-            sources.append(_source(text, f, f"qualifications.{cid}", status))
+        if facts["qualifications"].get(cid) in (None, "held"):  # new/renewed or a denial stands
+            _read_yes_no(text, f, "qualifications", cid, status.get(id(f), "held"), "none", facts, sources, config)
 
 
-def _read_quantities(text, found, flags, facts, sources, config) -> None:
-    from kg_builder.lexicon import load_lexicon
+def _status_target(text, s, quals):
+    """The first qualification after the status word in its clause, else the last one before it in its sentence."""
+    after = [q for q in quals if q.start >= s.start and (q.start < s.end or same_clause(text, s.end, q.start))]
+    before = [q for q in quals if q.end <= s.start and same_sentence(text, q.end, s.start)]
+    return after[0] if after else before[-1] if before else None
+
+
+def _read_quantities(text, found, facts, sources, config) -> None:
     lex, used = load_lexicon(config.lexicon_path), set()
-    amounts = [f for f in found if f.kind in ("money", "duration")]
     for f in found:
-        if f.kind != "quantity" or _inside(f, flags) or _negated(text, f.start, config):
+        cid = f.attrs.get("concept")
+        if f.kind != "quantity" or cid in facts["quantities"] or hedged_or_negated(text, f.start, f.end, config):
             continue
-        cid = f.attrs["concept"]
         want = "duration" if lex.concepts[cid].unit == "year" else "money"
-        nxt = [a for a in amounts if a.start >= f.end and a.kind == want and id(a) not in used
-               and _same_clause(text, f.end, a.start)]
-        if nxt and cid not in facts["quantities"]:
-            used.add(id(nxt[0]))
-            facts["quantities"][cid] = nxt[0].attrs["value"]
-            sources.append({**_source(text, f, f"quantities.{cid}", nxt[0].attrs["value"]),
-                            "end": nxt[0].end, "quote": text[f.start:nxt[0].end]})
+        amounts = [a for a in found if a.kind == want and id(a) not in used and _next_to(text, f, a, found)]
+        after, before = [a for a in amounts if a.start >= f.end][:1], [a for a in amounts if a.end <= f.start][-1:]
+        if after or before:
+            a = min(after + before, key=lambda a: (max(a.start - f.end, f.start - a.end), a.start < f.start))
+            used.add(id(a))
+            facts["quantities"][cid] = a.attrs["value"]
+            sources.append(_source(text, f, f"quantities.{cid}", a.attrs["value"],
+                                   start=min(a.start, f.start), end=max(a.end, f.end)))
 
 
-def _read_industry_roles(text, found, facts, sources, config) -> None:
+def _next_to(text, f, a, found) -> bool:
+    """Amount `a` is in the clause of quantity term `f`, with no other quantity term between them."""
+    lo, hi = (f.end, a.start) if a.start >= f.end else (a.end, f.start)
+    return same_clause(text, lo, hi) and not any(q.kind == "quantity" and lo <= q.start < hi for q in found)
+
+
+def _read_industry(text, found, facts, sources, config) -> None:
     for f in found:
-        if f.kind == "industry" and not _negated(text, f.start, config) and facts["industry"] is None:
+        if f.kind == "industry" and facts["industry"] is None and not hedged_or_negated(text, f.start, f.end, config):
             facts["industry"] = f.attrs["concept"]
             sources.append(_source(text, f, "industry", f.attrs["concept"]))
-    for role in config.role_beneficiaries:
-        at = text.find(role)
-        if at >= 0 and not _negated(text, at, config):
+
+
+@lru_cache(maxsize=4)
+def _role_patterns(config: ReasonerConfig) -> dict[str, re.Pattern]:
+    words = load_lexicon(config.lexicon_path).data.get("role_terms") or {}
+    return {role: re.compile(alternation([role, *words.get(role, [])]), re.I) for role in config.role_beneficiaries}
+
+
+def _read_roles(text, found, facts, sources, config) -> None:
+    for role, pattern in _role_patterns(config).items():
+        m = pattern.search(text)
+        if m and not hedged_or_negated(text, m.start(), m.end(), config):
             facts["roles"].append(role)
-            sources.append({"fact": "roles", "value": role, "start": at, "end": at + len(role), "quote": role})
+            sources.append({"fact": "roles", "value": role, "start": m.start(), "end": m.end(), "quote": m.group()})
