@@ -1,4 +1,5 @@
-"""`policykg build [--corpus FILE] [--out DIR]`: write Turtle and JSON-LD, print a summary."""
+"""`policykg build [--corpus FILE] [--out DIR]`: write the graph (Turtle, JSON-LD), its eligibility shapes
+(SHACL Turtle) and the compiled SPARQL check query, print a summary."""
 from __future__ import annotations
 
 import sys
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from kg_builder.build import build_source
 from kg_builder.config import DEFAULT_CORPUS
+from kg_builder.errors import PolicyInputError
 
 
 def add_parser(sub):
@@ -19,14 +21,28 @@ def add_parser(sub):
 
 def run(args) -> int:
     started = time.perf_counter()
-    print(f"[1/3] parsing and extracting {args.corpus}", file=sys.stderr)
+    from reasoner.fast import compile_checks
+    from reasoner.model import load_policy
+    from reasoner.shapes import shapes_graph
+    print(f"[1/4] parsing and extracting {args.corpus}", file=sys.stderr)
     result = build_source(args.corpus)
-    args.out.mkdir(parents=True, exist_ok=True)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise PolicyInputError(str(args.out), f"cannot create the output folder ({err.strerror})") from err
     ttl, jsonld = args.out / f"{result.doc_id}.ttl", args.out / f"{result.doc_id}.jsonld"
-    print(f"[2/3] writing {ttl} and {jsonld}", file=sys.stderr)
+    print(f"[2/4] writing {ttl} and {jsonld}", file=sys.stderr)
     result.graph.serialize(ttl, format="turtle")
     result.graph.serialize(jsonld, format="json-ld", auto_compact=True)
-    print("[3/3] summary", file=sys.stderr)
+    shapes, query = args.out / f"{result.doc_id}.shapes.ttl", args.out / f"{result.doc_id}.checks.rq"
+    print(f"[3/4] writing {shapes} (SHACL, pyshacl reference) and {query} (the same checks as SPARQL)", file=sys.stderr)
+    policy = load_policy(result.graph)
+    shapes_graph(policy).serialize(shapes, format="turtle")
+    compiled = compile_checks(policy)
+    legend = "".join(f"# ?k {k}: {check} {outcome}\n" for k, (check, outcome) in enumerate(compiled.keys))
+    query.write_text("# Eligibility checks of reasoner.shapes compiled to SPARQL 1.1 (reasoner.fast); per enterprise,\n"
+                     "# ?ks lists the violated checks:\n" + legend + compiled.query + "\n", encoding="utf-8")
+    print("[4/4] summary", file=sys.stderr)
     for line in summary(result):
         print(line)
     print(f"done in {time.perf_counter() - started:.2f} s")
