@@ -175,6 +175,15 @@ def test_sparql_console_runs_reads_and_rejects_the_rest(query, shown):
         assert at.error and shown in at.error[0].value
 
 
+def test_exhibition_fees_per_fair_are_capped_fair_by_fair():
+    at = _fill_profile(run(P1), exhibitionFees="2000万;500万")
+    no_errors(at)
+    fees = at.session_state["profile_facts"]["quantities"]["exhibitionFees"]
+    assert fees == [Decimal(20_000_000), Decimal(5_000_000)]
+    r = next(r for r in at.session_state["last_result"]["results"] if r["clause"] == "10.3")
+    assert "受单个展会/单次上限 300万元 限制 → 3000000；0.3 × 参展费用 5000000 = 1500000；合计 4500000" in r["arithmetic"]
+
+
 def test_batch_page_offers_a_template_and_an_upload():
     at = run(P4)
     no_errors(at)

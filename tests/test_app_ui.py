@@ -6,11 +6,13 @@ from decimal import Decimal
 import pytest
 
 from qa_app.ui import batch, sparql
-from qa_app.ui.profile import Field, profile_from_values
+from qa_app.ui.profile import Field, profile_fields, profile_from_values
 from qa_app.ui.text import highlight_md, split_span, yuan
 
 FIELDS = [Field("ForeignRDCenter", "qualification", "外资研发中心", "foreign R&D centre"),
           Field("municipalFunds", "quantity", "获得的市级资金", "municipal funds", "CNY"),
+          Field("exhibitionFees", "quantity", "参展费用", "exhibition fees", "CNY", per_unit=True),
+          Field("holdingPeriod", "quantity", "投资持有期", "holding period", "year"),
           Field("ipServiceEntrusted", "flag", "委托知识产权服务机构", "IP service", None)]
 
 
@@ -43,6 +45,37 @@ def test_form_values_become_a_schema_shaped_profile_with_unknowns_left_out():
 def test_bad_amount_names_the_field(value, message):
     with pytest.raises(ValueError, match=f"获得的市级资金.*{message}"):
         profile_from_values({"municipalFunds": value}, FIELDS)
+
+
+@pytest.mark.parametrize("field, value, amount", [
+    ("municipalFunds", "1200万", Decimal(12_000_000)), ("municipalFunds", "1.5万元", Decimal(15_000)),
+    ("municipalFunds", "0.5亿", Decimal(50_000_000)), ("municipalFunds", "三十万", Decimal(300_000)),
+    ("exhibitionFees", "2000万;500万", [Decimal(20_000_000), Decimal(5_000_000)]),  # 第十条（三）单个展会: one per fair
+    ("exhibitionFees", "2000万；500万；", [Decimal(20_000_000), Decimal(5_000_000)]),
+    ("exhibitionFees", "2000万", Decimal(20_000_000)),  # one unit is one value
+    ("holdingPeriod", "3", Decimal(3)),
+])
+def test_amounts_in_wan_and_one_value_per_unit(field, value, amount):
+    assert profile_from_values({field: value}, FIELDS)["quantities"][field] == amount
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("municipalFunds", "2000万;500万", "获得的市级资金：只能填一个数值"),  # no per-unit cap on its measures
+    ("holdingPeriod", "3万", "投资持有期：'3万' 不是数字"),  # 万 is for money only
+    ("municipalFunds", "nan", "不是数字"), ("exhibitionFees", "100;-5", "参展费用：金额不能为负数"),
+])
+def test_amounts_that_cannot_be_read_name_the_field(field, value, message):
+    with pytest.raises(ValueError, match=message):
+        profile_from_values({field: value}, FIELDS)
+
+
+def test_per_unit_fields_are_the_bases_of_per_unit_caps(xicheng):
+    from kg_builder.views import measures_json
+    from qa_app.ui.profile import lexicon
+    fields = profile_fields(measures_json(xicheng.graph, xicheng.doc_id), lexicon())
+    # 第六条（二）每投资1家企业 × 基金实缴出资额; 第十条（三）单个展会 × 参展费用
+    assert {f.id for f in fields if f.per_unit} == {"fundPaidInCapital", "exhibitionFees"}
+    assert "分号分隔" in next(f for f in fields if f.id == "exhibitionFees").hint()
 
 
 def test_csv_keeps_good_rows_and_reports_bad_ones_by_row():

@@ -5,7 +5,7 @@ import streamlit as st
 from qa_app.ui import cache, qa
 from qa_app.ui.guard import guarded
 from qa_app.ui.i18n import t
-from qa_app.ui.profile import profile_fields, profile_from_values
+from qa_app.ui.profile import PER_UNIT_EXAMPLE, profile_fields, profile_from_values
 from qa_app.ui.text import highlight_md, split_span, yuan
 
 st.set_page_config(page_title="政策问答与资格自测", layout="wide")
@@ -57,11 +57,12 @@ def profile_form(lang, fields, lex):
                 values[q] = status
         cols = st.columns(3)
         for i, f in enumerate(x for x in fields if x.scheme == "quantity"):
-            values[f.id] = cols[i % 3].text_input(f.label(lang), key=f"v_{f.id}", help="；".join(f.help))
+            values[f.id] = cols[i % 3].text_input(f.label(lang), key=f"v_{f.id}", help=f.hint(),
+                                                  placeholder=PER_UNIT_EXAMPLE if f.per_unit else None)
         with st.expander("其他情况 / other facts"):
             for f in (x for x in fields if x.scheme == "flag"):
                 values[f.id] = {"是": True, "否": False}.get(
-                    st.radio(f.label(lang), ["未知", "是", "否"], horizontal=True, key=f"f_{f.id}", help="；".join(f.help)))
+                    st.radio(f.label(lang), ["未知", "是", "否"], horizontal=True, key=f"f_{f.id}", help=f.hint()))
             industries = {c.id: c.zh if lang == "zh" else c.en for c in lex.of("industry")}
             values["industry"] = st.selectbox("所属行业 (GB/T 4754)", ["", *industries], key="industry",
                                               format_func=lambda k: industries.get(k, "—"))
