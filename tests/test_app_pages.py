@@ -2,6 +2,7 @@
 Reviews go to a temporary directory (POLICYKG_REVIEW_DIR), never to corpus/reviews."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -173,6 +174,49 @@ def test_sparql_console_runs_reads_and_rejects_the_rest(query, shown):
         assert not at.error and at.dataframe and len(at.dataframe[0].value) == 44
     else:
         assert at.error and shown in at.error[0].value
+
+
+DATED = ("第一条 为支持企业发展，制定本措施。\n第二条 对国家高新技术企业给予10万元奖励。\n"
+         "第三条 本措施自2025年3月1日起施行，有效期5年。\n")
+
+
+def test_self_check_shows_the_draft_note_and_the_day_checked():
+    at = run(P1)
+    at.date_input(key="as_of").set_value(date(2026, 11, 27))
+    at = _fill_profile(at, held=["ForeignRDCenter"], municipalFunds="12000000")
+    no_errors(at)
+    policy = at.session_state["last_result"]["policy"]
+    assert policy["as_of"] == "2026-11-27" and policy["status"] == "征求意见稿"
+    assert [w.value for w in at.warning] == [policy["note"]]
+    assert "本政策为征求意见稿，条款和金额可能变化，估算仅供参考" in policy["note"] and "生效日期未知" in policy["note"]
+
+
+@pytest.mark.parametrize("day, warned", [(date(2026, 1, 1), None), (date(2030, 3, 1), "不在政策有效期内")])
+def test_self_check_warns_when_the_day_is_outside_the_in_force_dates(tmp_path, monkeypatch, day, warned):
+    corpus = tmp_path / "dated_measures.txt"
+    corpus.write_text(DATED, encoding="utf-8")
+    (tmp_path / "dated_measures.meta.yaml").write_text("status: 正式文本\ndate_in_force: 2025-03-01\nvalidity: 有效期5年\n",
+                                                      encoding="utf-8")
+    monkeypatch.setenv("POLICYKG_CORPUS", str(corpus))
+    at = run(P1)
+    at.date_input(key="as_of").set_value(day)
+    at = _fill_profile(at, held=["HighTechEnterprise"])
+    no_errors(at)
+    result = at.session_state["last_result"]
+    assert result["policy"]["in_force"] is (warned is None)  # 2025-03-01 + 5 years → until 2030-02-28
+    assert result["total_estimate_yuan"] == Decimal(100_000)  # the estimate still shows what the text gives
+    assert [w.value for w in at.warning] == ([] if warned is None else [result["policy"]["note"]])
+    assert warned is None or warned in result["policy"]["note"]
+
+
+def test_interest_subsidy_card_shows_the_three_year_period_of_article_6_item_3():
+    at = run(P1)
+    at.radio(key="f_mergerByBankLoan").set_value("是")
+    at = _fill_profile(at, interestPaid="100万", investmentAmount="1亿")
+    no_errors(at)
+    r = next(r for r in at.session_state["last_result"]["results"] if r["clause"] == "6.3")
+    assert r["status"] == "eligible" and r["period_years"] == Decimal(3) and r["estimate_yuan"] == Decimal(300_000)
+    assert "支持期限=≤ 3 年" in texts(at)
 
 
 def test_exhibition_fees_per_fair_are_capped_fair_by_fair():

@@ -25,6 +25,9 @@ LABELS = {
     "examples": ("示例查询", "Example queries"), "download": ("下载", "Download"),
     "upload": ("上传企业 CSV", "Upload enterprises CSV"), "no_results": ("没有结果。", "No results."),
     "language": ("语言 / Language", "语言 / Language"),
+    "as_of": ("检查日期 / as of", "检查日期 / as of"),
+    "period": ("支持期限", "Support period"), "one_year": ("估算为一年的金额", "the estimate is for one year"),
+    "years": ("年", "years"),
 }
 
 

@@ -28,10 +28,12 @@ def answer(question: str, loaded, *, k: int = 3) -> dict:
     return ask(question, index=loaded.index, k=k)
 
 
-def check(profile: dict, loaded, *, same_project=()) -> dict:
-    """`profile` in reasoner.schema's shape; `same_project` one group of measure ids marked as one project."""
+def check(profile: dict, loaded, *, same_project=(), as_of=None) -> dict:
+    """`profile` in reasoner.schema's shape; `same_project` one group of measure ids marked as one project;
+    `as_of` the day checked against the policy's in-force dates (report["policy"])."""
     groups = (tuple(same_project),) if same_project else ()
-    return assess(profile_from_dict(profile, source="表单 / form"), loaded.build.graph, same_project=groups)
+    return assess(profile_from_dict(profile, source="表单 / form"), loaded.build.graph, same_project=groups,
+                  as_of=as_of)
 
 
 def shown_results(result: dict) -> list[dict]:
