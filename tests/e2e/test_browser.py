@@ -125,10 +125,18 @@ def test_audit_page_runs_an_example_query(page, app_url):
 
 
 def test_batch_upload_gives_a_results_table(page, app_url, tmp_path):
-    csv = tmp_path / "enterprises.csv"
-    csv.write_text("name,ForeignRDCenter,municipalFunds\n甲公司,held,12000000\n乙公司,,\n", encoding="utf-8")
+    csv = tmp_path / "enterprises.csv"  # as Excel saves a Chinese CSV: GB18030; one bad row
+    csv.write_bytes("id,ForeignRDCenter,municipalFunds,exhibitionFees\n甲公司,held,12000000,20000000;5000000\n"
+                    "乙公司,,很多,\n".encode("gb18030"))
     open_page(page, app_url, "批量检查")
+    page.get_by_text("本政策为征求意见稿", exact=False).first.wait_for()
     page.locator('input[type="file"]').set_input_files(str(csv))
     page.locator('[data-testid="stDataFrame"]').first.wait_for()
+    page.get_by_text("1 行无法读取", exact=False).wait_for()
+    with page.expect_download() as got:
+        page.get_by_role("button", name="下载 results.csv").click()
+    lines = Path(got.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("row,id,status") and len(lines) == 3
+    assert lines[1].startswith("2,甲公司,ok,") and "10.1(10.1-1)" in lines[1] and lines[2].startswith("3,,error,")
     page.wait_for_timeout(500)
     page.screenshot(path=SHOTS / "4_批量检查.png", full_page=True)
