@@ -92,17 +92,19 @@ def test_chinese_question_and_profile_estimate(page, app_url):
     page.get_by_role("textbox", name="请输入问题").fill("孵化器支持资金上限")
     page.get_by_role("button", name="提问").click()
     page.get_by_text("第七条（一）").first.wait_for()
-    assert page.get_by_text("年度支持金额不超过1000万元", exact=False).first.is_visible()
+    # Streamlit draws a card element by element: wait for the quote rather than asking once
+    page.get_by_text("年度支持金额不超过1000万元", exact=False).first.wait_for()
 
     held = page.locator('[data-testid="stMultiSelect"]').filter(has_text="已持有资质")
     held.locator("input").click()
     page.keyboard.type("外资研发中心")
-    page.keyboard.press("Enter")
+    page.get_by_role("option", name="外资研发中心").click()  # Enter could land before the list has filtered
     page.keyboard.press("Escape")
+    held.get_by_text("外资研发中心").wait_for()
     page.get_by_role("textbox", name="获得的市级资金（元）").fill("12000000")
     page.get_by_role("button", name="测算").click()
     page.get_by_text("第十条（一） · 符合").wait_for()
-    assert page.get_by_text("5,000,000 元", exact=False).first.is_visible()
+    page.get_by_text("5,000,000 元", exact=False).first.wait_for()
     page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for()
     page.wait_for_timeout(800)
     page.screenshot(path=SHOTS / "1_政策问答与资格自测.png", full_page=True)
