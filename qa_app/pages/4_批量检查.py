@@ -15,7 +15,7 @@ st.set_page_config(page_title="批量检查", layout="wide")
 
 
 def instructions(lang, cfg, fields):
-    st.caption(f"{t('batch_columns', lang)}：" + ", ".join(batch.template_columns(fields)))
+    st.caption(t("batch_columns", lang) + ", ".join(batch.template_columns(fields)))
     per_unit = "、".join(f.zh if lang == "zh" else f.en for f in fields if f.per_unit) or "—"
     st.caption(t("batch_cells", lang).format(fields=per_unit, rows=cfg.max_batch_rows))
     st.download_button(t("template", lang), batch.template_csv(fields), file_name="template.csv", mime="text/csv",

@@ -29,7 +29,7 @@ LABELS = {
     "period": ("支持期限", "Support period"), "one_year": ("估算为一年的金额", "the estimate is for one year"),
     "years": ("年", "years"),
     "template": ("下载模板 CSV", "Template CSV"),
-    "batch_columns": ("列名（首行）", "Columns (first row)"),
+    "batch_columns": ("列名（首行）：", "Columns (first row): "),
     "batch_cells": ("空格表示未知（不是“否”）；资质填 new / renewed / held / none；是否类填 是/否；金额以元为单位。"
                     "按单位封顶的金额（{fields}）可每个单位填一个值，以分号分隔，如两个展会：20000000;5000000。"
                     "UTF-8 或 Excel 保存的 GB18030 编码均可；最多 {rows} 行。",
