@@ -2,6 +2,9 @@
 Reviews go to a temporary directory (POLICYKG_REVIEW_DIR), never to corpus/reviews."""
 from __future__ import annotations
 
+import csv
+import io
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -175,7 +178,138 @@ def test_sparql_console_runs_reads_and_rejects_the_rest(query, shown):
         assert at.error and shown in at.error[0].value
 
 
-def test_batch_page_offers_a_template_and_an_upload():
+DATED = ("第一条 为支持企业发展，制定本措施。\n第二条 对国家高新技术企业给予10万元奖励。\n"
+         "第三条 本措施自2025年3月1日起施行，有效期5年。\n")
+
+
+def test_self_check_shows_the_draft_note_and_the_day_checked():
+    at = run(P1)
+    at.date_input(key="as_of").set_value(date(2026, 11, 27))
+    at = _fill_profile(at, held=["ForeignRDCenter"], municipalFunds="12000000")
+    no_errors(at)
+    policy = at.session_state["last_result"]["policy"]
+    assert policy["as_of"] == "2026-11-27" and policy["status"] == "征求意见稿"
+    assert [w.value for w in at.warning] == [policy["note"]]
+    assert "本政策为征求意见稿，条款和金额可能变化，估算仅供参考" in policy["note"] and "生效日期未知" in policy["note"]
+
+
+@pytest.mark.parametrize("day, warned", [(date(2026, 1, 1), None), (date(2030, 3, 1), "不在政策有效期内")])
+def test_self_check_warns_when_the_day_is_outside_the_in_force_dates(tmp_path, monkeypatch, day, warned):
+    corpus = tmp_path / "dated_measures.txt"
+    corpus.write_text(DATED, encoding="utf-8")
+    (tmp_path / "dated_measures.meta.yaml").write_text("status: 正式文本\ndate_in_force: 2025-03-01\nvalidity: 有效期5年\n",
+                                                      encoding="utf-8")
+    monkeypatch.setenv("POLICYKG_CORPUS", str(corpus))
+    at = run(P1)
+    at.date_input(key="as_of").set_value(day)
+    at = _fill_profile(at, held=["HighTechEnterprise"])
+    no_errors(at)
+    result = at.session_state["last_result"]
+    assert result["policy"]["in_force"] is (warned is None)  # 2025-03-01 + 5 years → until 2030-02-28
+    assert result["total_estimate_yuan"] == Decimal(100_000)  # the estimate still shows what the text gives
+    assert [w.value for w in at.warning] == ([] if warned is None else [result["policy"]["note"]])
+    assert warned is None or warned in result["policy"]["note"]
+
+
+def test_interest_subsidy_card_shows_the_three_year_period_of_article_6_item_3():
+    at = run(P1)
+    at.radio(key="f_mergerByBankLoan").set_value("是")
+    at = _fill_profile(at, interestPaid="100万", investmentAmount="1亿")
+    no_errors(at)
+    r = next(r for r in at.session_state["last_result"]["results"] if r["clause"] == "6.3")
+    assert r["status"] == "eligible" and r["period_years"] == Decimal(3) and r["estimate_yuan"] == Decimal(300_000)
+    assert "支持期限=≤ 3 年" in texts(at)
+
+
+def test_exhibition_fees_per_fair_are_capped_fair_by_fair():
+    at = _fill_profile(run(P1), exhibitionFees="2000万;500万")
+    no_errors(at)
+    fees = at.session_state["profile_facts"]["quantities"]["exhibitionFees"]
+    assert fees == [Decimal(20_000_000), Decimal(5_000_000)]
+    r = next(r for r in at.session_state["last_result"]["results"] if r["clause"] == "10.3")
+    assert "受单个展会/单次上限 300万元 限制 → 3000000；0.3 × 参展费用 5000000 = 1500000；合计 4500000" in r["arithmetic"]
+
+
+def test_batch_page_offers_the_template_and_says_how_to_give_one_value_per_unit():
     at = run(P4)
     no_errors(at)
-    assert "municipalFunds" in texts(at)
+    out = texts(at)
+    assert "id, EngineeringResearchCenter" in out and "municipalFunds" in out
+    assert "20000000;5000000" in out and "参展费用" in out
+    assert [w.value for w in at.warning] == ["本政策为征求意见稿，条款和金额可能变化，估算仅供参考；政策生效日期未知，无法判断在所选日期是否有效"]
+
+
+BATCH = ("id,HighTechEnterprise,rdExpense,rdRatioAboveTarget,exhibitionFees\n"
+         "甲公司,new,15000000,是,20000000;5000000\n"  # row 2: 第三条（一）超过1000万元 and 第四条（一）新认定
+         "乙公司,held,-3,,\n"                        # row 3: negative amount
+         "丙公司,new,abc,,\n"                        # row 4: not a number
+         "丁公司,,,,\n")                             # row 5: nothing known: needs info, not "no"
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """What each download button would send the browser, by file name."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    files, original = {}, MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, data, mimetype, kind, filename=None):
+        files[filename] = data
+        return original(self, data, mimetype, kind, filename)
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    return files
+
+
+def upload(data: bytes, name: str = "enterprises.csv", day: date = date(2026, 11, 27)) -> AppTest:
+    at = run(P4)
+    at.date_input(key="batch_as_of").set_value(day)
+    at.file_uploader[0].set_value((name, data, "text/csv"))
+    return at.run()
+
+
+def test_batch_gives_one_result_row_per_input_row_and_keeps_the_bad_ones():
+    at = upload(BATCH.encode())
+    no_errors(at)
+    table = at.dataframe[0].value
+    assert list(table["row"]) == [2, 3, 4, 5] and list(table["id"]) == ["甲公司", "", "", "丁公司"]
+    assert list(table["status"]) == ["ok", "error", "error", "ok"]
+    assert {"3.1(3.1-1)", "4.1(4.1-1)"} <= set(table["eligible"][0].split(";"))
+    assert "row 3 (id 乙公司)" in table["error"][1] and "negative amount -3" in table["error"][1]
+    assert "row 4 (id 丙公司)" in table["error"][2] and "not a number" in table["error"][2]
+    assert table["total_estimate_yuan"][3] == "" and "3.1" in table["needs_info"][3]
+    assert any("2 行无法读取" in w.value for w in at.warning)
+
+
+def test_batch_downloads_equal_what_policykg_check_writes(downloads, tmp_path, monkeypatch):
+    from policykg.cli import main
+    at = upload(BATCH.encode())
+    no_errors(at)
+    monkeypatch.chdir(tmp_path)  # the CLI names the file as given: enterprises.csv, as the upload does
+    Path("enterprises.csv").write_text(BATCH, encoding="utf-8")
+    for out in ("results.csv", "results.jsonl"):
+        assert main(["check", "enterprises.csv", "--out", out, "--as-of", "2026-11-27"]) == 2  # 2 rows unreadable
+        assert downloads[out] == Path(out).read_bytes(), out
+    rows = list(csv.DictReader(io.StringIO(downloads["results.csv"].decode("utf-8-sig"))))
+    assert [r["row"] for r in rows] == ["2", "3", "4", "5"] and downloads["results.csv"].startswith(b"\xef\xbb\xbf")
+    lines = downloads["results.jsonl"].decode("utf-8").splitlines()
+    assert len(lines) == 4 and '"as_of": "2026-11-27"' in lines[0] and lines[1].startswith('{"input": 3, "error"')
+
+
+def test_batch_reads_an_excel_csv_in_gb18030():
+    at = upload("id,HighTechEnterprise,rdExpense,rdRatioAboveTarget\n甲公司,new,15000000,是\n乙公司,renewed,10000000,是\n"
+                .encode("gb18030"))
+    no_errors(at)
+    table = at.dataframe[0].value
+    assert list(table["id"]) == ["甲公司", "乙公司"] and list(table["status"]) == ["ok", "ok"]
+    assert "3.1" in table["eligible"][0] and "3.1" not in table["eligible"][1]  # 1000万 is not 超过1000万元
+
+
+@pytest.mark.parametrize("data, shown", [
+    (b"id,HighTechEnterprize\nx,new\n", "enterprises.csv:line 1: unknown column 'HighTechEnterprize'"),
+    (b"id,rdExpense,rdExpense\nx,1,2\n", "repeated column 'rdExpense'"),
+    (b"id\n" + b"x\n" * 5001, "too many rows (more than 5000)"),
+    (b"id\x00\x00", "binary"),
+])
+def test_batch_file_that_cannot_be_read_is_one_error_and_no_table(data, shown):
+    at = upload(data)
+    assert not at.exception and not at.dataframe
+    assert len(at.error) == 1 and shown in at.error[0].value and at.error[0].value.startswith("无法读取该文件")

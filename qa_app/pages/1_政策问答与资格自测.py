@@ -1,11 +1,13 @@
 """Enterprises: ask a question, fill the profile, see eligibility, estimates and the clauses they rest on."""
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from qa_app.ui import cache, qa
 from qa_app.ui.guard import guarded
 from qa_app.ui.i18n import t
-from qa_app.ui.profile import profile_fields, profile_from_values
+from qa_app.ui.profile import PER_UNIT_EXAMPLE, profile_fields, profile_from_values
 from qa_app.ui.text import highlight_md, split_span, yuan
 
 st.set_page_config(page_title="政策问答与资格自测", layout="wide")
@@ -57,26 +59,32 @@ def profile_form(lang, fields, lex):
                 values[q] = status
         cols = st.columns(3)
         for i, f in enumerate(x for x in fields if x.scheme == "quantity"):
-            values[f.id] = cols[i % 3].text_input(f.label(lang), key=f"v_{f.id}", help="；".join(f.help))
+            values[f.id] = cols[i % 3].text_input(f.label(lang), key=f"v_{f.id}", help=f.hint(),
+                                                  placeholder=PER_UNIT_EXAMPLE if f.per_unit else None)
         with st.expander("其他情况 / other facts"):
             for f in (x for x in fields if x.scheme == "flag"):
                 values[f.id] = {"是": True, "否": False}.get(
-                    st.radio(f.label(lang), ["未知", "是", "否"], horizontal=True, key=f"f_{f.id}", help="；".join(f.help)))
+                    st.radio(f.label(lang), ["未知", "是", "否"], horizontal=True, key=f"f_{f.id}", help=f.hint()))
             industries = {c.id: c.zh if lang == "zh" else c.en for c in lex.of("industry")}
             values["industry"] = st.selectbox("所属行业 (GB/T 4754)", ["", *industries], key="industry",
                                               format_func=lambda k: industries.get(k, "—"))
+        as_of = st.date_input(t("as_of", lang), value=date.today(), key="as_of")
         if st.form_submit_button(t("check", lang)):
             st.session_state["profile_facts"] = profile_from_values(values, fields)
+            st.session_state["profile_as_of"] = as_of
 
 
 def results_section(lang, loaded):
     profile = st.session_state.get("profile_facts")
     if profile is None:
         return
-    first = qa.check(profile, loaded)
+    as_of = st.session_state.get("profile_as_of")
+    first = qa.check(profile, loaded, as_of=as_of)
+    if first["policy"]["note"]:  # draft, or not in force on the day checked: before any amount
+        st.warning(first["policy"]["note"])
     eligible = {r["measure"]: r["label"] for r in first["results"] if r["status"] == "eligible"}
     same = st.multiselect(t("same_project", lang), list(eligible), format_func=lambda m: f"{eligible[m]} {m.rsplit('/', 1)[-1]}")
-    result = qa.check(profile, loaded, same_project=same) if same else first
+    result = qa.check(profile, loaded, same_project=same, as_of=as_of) if same else first
     st.session_state["last_result"] = result
     st.metric(t("total", lang), yuan(result.get("total_estimate_yuan")))
     chart = qa.chart_rows(result)
@@ -99,9 +107,12 @@ def results_section(lang, loaded):
 def card(lang, r, loaded):
     with st.container(border=True):
         st.markdown(f"#### {r['label']} · {t(r['status'], lang)}")
-        c1, c2 = st.columns(2)
+        c1, c2, c3 = st.columns(3)
         c1.metric(t("estimate", lang), yuan(r["estimate_yuan"]) if r["estimate_yuan"] is not None else t("unknown", lang))
         c2.metric(t("cap", lang), yuan(r["cap_yuan"]))
+        if r.get("period_years") is not None:
+            years = f"≤ {r['period_years'].normalize():f} {t('years', lang)}"
+            c3.metric(t("period", lang), years, help=t("one_year", lang))
         for line in r.get("reasons", []):
             st.write("✓ " + line if r["status"] == "eligible" else "· " + line)
         for line in r.get("missing", []):

@@ -1,57 +1,85 @@
-"""批量检查: CSV of enterprises (one per row, columns = profile field ids) → one result row per enterprise."""
+"""批量检查: the same CSV and results as `policykg check FILE.csv --out results.csv|.jsonl`.
+
+Reading is reasoner.csvprofile's, checking reasoner.batch's; this module adds only what an upload needs
+(size and row limits, the decoding Excel's GB18030 files need), the template and the two result files."""
 from __future__ import annotations
 
 import csv
 import io
+from itertools import islice
 
-MAX_ROWS = 5000
-
-
-def parse_csv(data: bytes, fields, *, max_bytes: int) -> tuple[list[tuple[str, dict]], list[str]]:
-    """(rows as (name, profile), per-row errors). Raises ValueError for a file that cannot be read at all."""
-    from .profile import profile_from_values
-    if len(data) > max_bytes:
-        raise ValueError(f"文件过大（{len(data)} 字节，上限 {max_bytes}）/ file too large")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValueError("CSV 须为 UTF-8 编码 / CSV must be UTF-8") from None
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "name" not in reader.fieldnames:
-        raise ValueError("CSV 须有表头且包含 name 列 / CSV needs a header with a name column")
-    known = {f.id for f in fields} | {"name", "industry"}
-    unknown = [c for c in reader.fieldnames if c not in known]
-    if unknown:
-        raise ValueError(f"未知列：{', '.join(unknown)}")
-    rows, errors = [], []
-    for i, row in enumerate(reader, 2):
-        if i - 1 > MAX_ROWS:
-            raise ValueError(f"最多 {MAX_ROWS} 行 / at most {MAX_ROWS} rows")
-        name = (row.pop("name") or "").strip() or f"row {i}"
-        try:
-            values = {k: _cell(v) for k, v in row.items() if k is not None}
-            rows.append((name, profile_from_values(values, fields)))
-        except ValueError as err:
-            errors.append(f"第{i}行（{name}）：{err}")
-    return rows, errors
+from kg_builder.corpus import decode
+from kg_builder.errors import PolicyInputError
+from policykg.jsonout import dumps
+from reasoner.batch import SUMMARY_FIELDS, assess_many, summary_row
+from reasoner.csvprofile import profiles_from_csv
 
 
-def _cell(v):
-    v = (v or "").strip()
-    return v or None
+def read_upload(raw: bytes, name: str, *, max_bytes: int, max_rows: int) -> list[tuple[int, object]]:
+    """(row number, Profile | PolicyInputError) per data row. Raises PolicyInputError for a file that cannot
+    be read at all: too large, too many rows, not text, or a header with an unknown or repeated column."""
+    if len(raw) > max_bytes:
+        raise PolicyInputError(name, f"文件过大 / file too large ({len(raw)} bytes)", expected=f"at most {max_bytes} bytes")
+    text, _ = decode(raw, name, what="a profile file")
+    rows = list(islice(profiles_from_csv(text, source=name), max_rows + 1))
+    if len(rows) > max_rows:
+        raise PolicyInputError(name, f"行数过多 / too many rows (more than {max_rows})",
+                               where=f"row {rows[-1][0]}", expected=f"at most {max_rows} enterprises per file")
+    return rows
 
 
-def summary_row(name: str, result: dict) -> dict:
-    eligible = [r for r in result["results"] if r["status"] == "eligible"]
-    return {"name": name, "eligible": " ".join(r["label"] for r in eligible),
-            "needs_info": sum(r["status"] == "needs_info" for r in result["results"]),
-            "total_estimate_yuan": str(result.get("total_estimate_yuan") or "")}
+def check(rows, graph, *, as_of, chunk: int, progress=None) -> list[tuple[int, object]]:
+    """(row number, report | PolicyInputError) per row, in order; `progress(done)` after each chunk."""
+    done = 0
+
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done)
+    return list(assess_many(rows, graph, as_of=as_of, chunk=chunk, progress=step))
 
 
-def to_csv(rows: list[dict]) -> bytes:
-    out = io.StringIO()
-    if rows:
-        w = csv.DictWriter(out, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
+def summary(outcomes) -> list[dict]:
+    """The results table: one row per input row (SUMMARY_FIELDS), unreadable rows with their error."""
+    return [summary_row(row, item) for row, item in outcomes]
+
+
+def results_csv(table: list[dict]) -> bytes:
+    """What `policykg check FILE.csv --out results.csv` writes for `summary(outcomes)`: UTF-8 with BOM (Excel
+    then reads the Chinese)."""
+    return _csv_bytes(SUMMARY_FIELDS, table)
+
+
+def results_jsonl(outcomes) -> bytes:
+    """What `policykg check FILE.csv --out results.jsonl` writes: one full report, or {input, error}, a line."""
+    lines = (dumps({"input": row, "error": str(item)}) if isinstance(item, PolicyInputError) else dumps(item)
+             for row, item in outcomes)
+    return "".join(line + "\n" for line in lines).encode("utf-8")
+
+
+def template_csv(fields) -> bytes:
+    """Columns `id` and the profile fields the policy's conditions use; one example row showing each kind of
+    cell on the first field of that kind: a status, an amount in yuan, one amount per unit, a yes/no."""
+    example = {"id": "示例企业"}
+    for wanted, value in ((lambda f: f.per_unit, "20000000;5000000"), (lambda f: f.scheme == "qualification", "new"),
+                          (lambda f: f.scheme == "quantity" and f.unit == "CNY", "10000000"),
+                          (lambda f: f.scheme == "flag", "是")):
+        f = next((f for f in fields if wanted(f) and f.id not in example), None)
+        if f is not None:
+            example[f.id] = value
+    return _csv_bytes(template_columns(fields), [example])
+
+
+def template_columns(fields) -> list[str]:
+    """`id`, the fields of the form (profile_fields) and `industry` when a condition names an industry."""
+    columns = ["id"] + [f.id for f in fields if f.scheme != "industry"]
+    return columns + (["industry"] if any(f.scheme == "industry" for f in fields) else [])
+
+
+def _csv_bytes(columns, rows: list[dict]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(rows)
     return out.getvalue().encode("utf-8-sig")

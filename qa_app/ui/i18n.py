@@ -25,6 +25,21 @@ LABELS = {
     "examples": ("示例查询", "Example queries"), "download": ("下载", "Download"),
     "upload": ("上传企业 CSV", "Upload enterprises CSV"), "no_results": ("没有结果。", "No results."),
     "language": ("语言 / Language", "语言 / Language"),
+    "as_of": ("检查日期 / as of", "检查日期 / as of"),
+    "period": ("支持期限", "Support period"), "one_year": ("估算为一年的金额", "the estimate is for one year"),
+    "years": ("年", "years"),
+    "template": ("下载模板 CSV", "Template CSV"),
+    "batch_columns": ("列名（首行）：", "Columns (first row): "),
+    "batch_cells": ("空格表示未知（不是“否”）；资质填 new / renewed / held / none；是否类填 是/否；金额以元为单位。"
+                    "按单位封顶的金额（{fields}）可每个单位填一个值，以分号分隔，如两个展会：20000000;5000000。"
+                    "UTF-8 或 Excel 保存的 GB18030 编码均可；最多 {rows} 行。",
+                    "An empty cell is unknown (not “no”); qualifications new / renewed / held / none; yes/no as 是/否; "
+                    "amounts in yuan. Amounts capped per unit ({fields}) take one value per unit, separated by "
+                    "semicolons, e.g. two exhibitions: 20000000;5000000. UTF-8 or GB18030 as Excel saves it; at most {rows} rows."),
+    "bad_file": ("无法读取该文件", "Cannot read the file"),
+    "bad_rows": ("{n} 行无法读取，见结果表的 error 列；其余各行已检查。",
+                 "{n} rows could not be read (see the error column); the other rows were checked."),
+    "checked": ("已检查 {n} 行", "{n} rows checked"),
 }
 
 

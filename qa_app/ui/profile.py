@@ -2,10 +2,15 @@
 award bases use, with their labels and units from the lexicon and help text quoted from the clauses."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from kg_builder.numbers import MULTIPLIERS, NUM, money_value
+from reasoner.awards import PER_UNIT
+
 STATUSES = ("held", "new", "renewed")  # qualification held / newly granted this year / renewed this year
+PER_UNIT_EXAMPLE = "2000万;500万"
 
 
 @dataclass
@@ -16,11 +21,17 @@ class Field:
     en: str
     unit: str | None = None
     help: list[str] = field(default_factory=list)  # "第十条（一）：…quote…"
+    per_unit: bool = False  # the base of an award capped per unit (单个展会, 每投资1家企业): one value per unit
 
     def label(self, lang: str) -> str:
         unit = {"CNY": "元", "year": "年"}.get(self.unit or "", self.unit or "")
         name = self.en if lang == "en" else self.zh
         return f"{name}（{unit}）" if unit else name
+
+    def hint(self) -> str:
+        """Help text: the clauses that use the field, after how to give one value per unit where that applies."""
+        units = [f"每个单位（如每个展会、每家被投企业）填一个值，以分号分隔，如 {PER_UNIT_EXAMPLE}"] if self.per_unit else []
+        return "；".join(units + self.help)
 
 
 def lexicon():
@@ -33,11 +44,12 @@ def profile_fields(measures: list[dict], lex) -> list[Field]:
     """One field per concept some condition or award base uses, in the order the text first uses them."""
     fields: dict[str, Field] = {}
 
-    def add(cid: str, m: dict, quote: str):
+    def add(cid: str, m: dict, quote: str, per_unit: bool = False):
         c = lex.concepts.get(cid)
         if c is None:
             return
         f = fields.setdefault(cid, Field(cid, c.scheme, c.zh, c.en, c.unit))
+        f.per_unit |= per_unit
         note = f"{m['label']}：{quote}"
         if note not in f.help and len(f.help) < 3:
             f.help.append(note)
@@ -47,9 +59,10 @@ def profile_fields(measures: list[dict], lex) -> list[Field]:
             for cid in [cond.get("quantity"), *cond.get("concepts", [])]:
                 if cid:
                     add(cid, m, cond["citation"]["quote"])
+        capped_per_unit = any(a["kind"] in PER_UNIT for a in m["amounts"])
         for a in m["amounts"]:
             if a.get("base_quantity"):
-                add(a["base_quantity"], m, a["citation"]["quote"])
+                add(a["base_quantity"], m, a["citation"]["quote"], capped_per_unit)
     order = {"qualification": 0, "quantity": 1, "flag": 2, "industry": 3}
     return sorted(fields.values(), key=lambda f: order.get(f.scheme, 9))
 
@@ -84,7 +97,7 @@ def _flat(values: dict, fields: list[Field]) -> dict:
         if f is not None and f.scheme not in SECTIONS:
             continue  # industry concepts are chosen through the one "industry" field
         if f is not None and f.scheme == "quantity":
-            profile[key] = _amount(value, f)
+            profile[key] = _amounts(value, f)
         elif f is not None and f.scheme == "qualification":
             value = "held" if _yes(value) is True else value
             if value not in STATUSES:
@@ -106,11 +119,29 @@ def _yes(value):
         str(value).strip().lower())
 
 
+UNITS_SEP = re.compile(r"[;；]")
+MONEY = re.compile(rf"(?P<num>{NUM})\s*(?P<mult>{'|'.join(k for k in MULTIPLIERS if k)})?\s*元?")
+
+
+def _amounts(value, f: Field) -> Decimal | list[Decimal]:
+    """One amount, or for a per-unit field one amount per unit separated by semicolons ("2000万;500万")."""
+    parts = [p for p in UNITS_SEP.split(str(value)) if p.strip()]
+    if len(parts) > 1 and not f.per_unit:
+        raise ValueError(f"{f.zh}：只能填一个数值（分号分隔的多个值只用于按单位封顶的金额）")
+    values = [_amount(p, f) for p in parts or [value]]
+    return values if len(values) > 1 else values[0]
+
+
 def _amount(value, f: Field) -> Decimal:
+    """'12,000,000' or '1200万' (元, 万, 亿 for money) → Decimal; names the field when it is not a number ≥ 0."""
+    text = str(value).replace(",", "").replace("，", "").strip()
+    money = MONEY.fullmatch(text.lstrip("-").strip()) if f.unit == "CNY" else None
     try:
-        d = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
+        d = money_value(money["num"], money["mult"]) * (-1 if text.startswith("-") else 1) if money else Decimal(text)
+    except (InvalidOperation, ValueError):
         raise ValueError(f"{f.zh}：{value!r} 不是数字") from None
-    if d < 0 or not d.is_finite():
+    if not d.is_finite():
+        raise ValueError(f"{f.zh}：{value!r} 不是数字")
+    if d < 0:
         raise ValueError(f"{f.zh}：金额不能为负数")
     return d

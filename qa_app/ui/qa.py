@@ -7,7 +7,9 @@ import logging
 from qa_app.answer import ask, index_from_build
 from qa_app.retrieval import RetrievalConfig
 from reasoner.assess import assess
+from reasoner.model import load_policy
 from reasoner.profile import profile_from_dict
+from reasoner.validity import policy_validity
 
 # What a missing or broken dense encoder raises: torch / sentence-transformers not installed (ImportError),
 # no converted model on disk (OSError, incl. FileNotFoundError), torch failing to load the weights (RuntimeError).
@@ -28,10 +30,18 @@ def answer(question: str, loaded, *, k: int = 3) -> dict:
     return ask(question, index=loaded.index, k=k)
 
 
-def check(profile: dict, loaded, *, same_project=()) -> dict:
-    """`profile` in reasoner.schema's shape; `same_project` one group of measure ids marked as one project."""
+def check(profile: dict, loaded, *, same_project=(), as_of=None) -> dict:
+    """`profile` in reasoner.schema's shape; `same_project` one group of measure ids marked as one project;
+    `as_of` the day checked against the policy's in-force dates (report["policy"])."""
     groups = (tuple(same_project),) if same_project else ()
-    return assess(profile_from_dict(profile, source="表单 / form"), loaded.build.graph, same_project=groups)
+    return assess(profile_from_dict(profile, source="表单 / form"), loaded.build.graph, same_project=groups,
+                  as_of=as_of)
+
+
+def validity(loaded, as_of) -> dict:
+    """The policy's status and in-force dates on `as_of` as report["policy"] gives them, for a page without a report."""
+    graph = loaded.build.graph
+    return policy_validity(graph, load_policy(graph).doc_iri, as_of)
 
 
 def shown_results(result: dict) -> list[dict]:

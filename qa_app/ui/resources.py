@@ -16,6 +16,8 @@ class AppConfig:
     review_dir: Path
     shapes: Path
     max_upload_bytes: int = 2 * 1024 * 1024
+    max_batch_rows: int = 5000  # enterprises in one uploaded CSV
+    batch_chunk: int = 250  # profiles per compiled check run (the progress bar moves per chunk)
     sparql_rows: int = 500
     sparql_seconds: float = 5.0
 

@@ -92,17 +92,19 @@ def test_chinese_question_and_profile_estimate(page, app_url):
     page.get_by_role("textbox", name="请输入问题").fill("孵化器支持资金上限")
     page.get_by_role("button", name="提问").click()
     page.get_by_text("第七条（一）").first.wait_for()
-    assert page.get_by_text("年度支持金额不超过1000万元", exact=False).first.is_visible()
+    # Streamlit draws a card element by element: wait for the quote rather than asking once
+    page.get_by_text("年度支持金额不超过1000万元", exact=False).first.wait_for()
 
     held = page.locator('[data-testid="stMultiSelect"]').filter(has_text="已持有资质")
     held.locator("input").click()
     page.keyboard.type("外资研发中心")
-    page.keyboard.press("Enter")
+    page.get_by_role("option", name="外资研发中心").click()  # Enter could land before the list has filtered
     page.keyboard.press("Escape")
+    held.get_by_text("外资研发中心").wait_for()
     page.get_by_role("textbox", name="获得的市级资金（元）").fill("12000000")
     page.get_by_role("button", name="测算").click()
     page.get_by_text("第十条（一） · 符合").wait_for()
-    assert page.get_by_text("5,000,000 元", exact=False).first.is_visible()
+    page.get_by_text("5,000,000 元", exact=False).first.wait_for()
     page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for()
     page.wait_for_timeout(800)
     page.screenshot(path=SHOTS / "1_政策问答与资格自测.png", full_page=True)
@@ -125,10 +127,18 @@ def test_audit_page_runs_an_example_query(page, app_url):
 
 
 def test_batch_upload_gives_a_results_table(page, app_url, tmp_path):
-    csv = tmp_path / "enterprises.csv"
-    csv.write_text("name,ForeignRDCenter,municipalFunds\n甲公司,held,12000000\n乙公司,,\n", encoding="utf-8")
+    csv = tmp_path / "enterprises.csv"  # as Excel saves a Chinese CSV: GB18030; one bad row
+    csv.write_bytes("id,ForeignRDCenter,municipalFunds,exhibitionFees\n甲公司,held,12000000,20000000;5000000\n"
+                    "乙公司,,很多,\n".encode("gb18030"))
     open_page(page, app_url, "批量检查")
+    page.get_by_text("本政策为征求意见稿", exact=False).first.wait_for()
     page.locator('input[type="file"]').set_input_files(str(csv))
     page.locator('[data-testid="stDataFrame"]').first.wait_for()
+    page.get_by_text("1 行无法读取", exact=False).wait_for()
+    with page.expect_download() as got:
+        page.get_by_role("button", name="下载 results.csv").click()
+    lines = Path(got.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("row,id,status") and len(lines) == 3
+    assert lines[1].startswith("2,甲公司,ok,") and "10.1(10.1-1)" in lines[1] and lines[2].startswith("3,,error,")
     page.wait_for_timeout(500)
     page.screenshot(path=SHOTS / "4_批量检查.png", full_page=True)
