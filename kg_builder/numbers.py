@@ -96,3 +96,21 @@ def article_number(token: str) -> int:
     """'十二' -> 12, '1 0' -> 10 (spaced digits), '12' -> 12."""
     compact = re.sub(r"\s+", "", token)
     return int(parse_number(compact))
+
+
+CELL_MONEY_RE = re.compile(rf"(?P<num>{NUM})\s*(?P<mult>千|万|亿)?\s*元?")
+
+
+def cell_amount(text: str, *, money: bool) -> Decimal:
+    """An amount typed in a form or spreadsheet cell: '12,000,000', '1200万', '1.5亿元', '三十万' (money) or a
+    plain number. Raises ValueError when it is not a number; the sign is kept for the caller to judge."""
+    raw = str(text).replace(",", "").replace("，", "").strip()
+    sign, body = (-1, raw[1:].strip()) if raw.startswith("-") else (1, raw)
+    m = CELL_MONEY_RE.fullmatch(body) if money else None
+    try:
+        value = money_value(m["num"], m["mult"]) if m else Decimal(body)
+    except Exception as err:  # InvalidOperation, cn2an's ValueError
+        raise ValueError(f"not a number: {text!r}") from err
+    if not value.is_finite():
+        raise ValueError(f"not a number: {text!r}")
+    return sign * value

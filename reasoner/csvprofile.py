@@ -1,17 +1,18 @@
 """CSV profiles: one enterprise per row, columns named by concept id (plus id, industry, roles, confirmed).
 
 Empty cell = unknown. Qualification cells: new/renewed/held/none; flags: true/false/是/否/1/0; amounts in
-yuan (or years). `profiles_from_csv(text, *, source, config)` yields (row number, Profile | PolicyInputError):
+yuan (12,000,000 or 1200万 / 1.5亿元) or the concept's unit (years, m², …); `a;b` = one value per unit. `profiles_from_csv(text, *, source, config)` yields (row number, Profile | PolicyInputError):
 a bad row is reported with its number and the good rows are still processed.
 """
 from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal, InvalidOperation
+import re
 
 from kg_builder.errors import PolicyInputError
 from kg_builder.lexicon import load_lexicon
+from kg_builder.numbers import cell_amount
 
 from .config import ReasonerConfig
 from .profile import profile_from_dict
@@ -19,13 +20,14 @@ from .profile import profile_from_dict
 TRUE, FALSE = {"true", "1", "yes", "是", "y"}, {"false", "0", "no", "否", "n"}
 
 
-def _cell(scheme: str | None, key: str, raw: str):
+def _cell(scheme: str | None, key: str, raw: str, unit: str | None = None):
     if scheme == "quantity":
-        if ";" in raw:  # one value per unit: 2000000;500000
-            return [_cell(scheme, key, part) for part in raw.split(";") if part.strip()]
+        parts = [p for p in re.split(r"[;；]", raw) if p.strip()]
+        if len(parts) > 1:  # one value per unit: 2000万;500万
+            return [_cell(scheme, key, part, unit) for part in parts]
         try:
-            return Decimal(raw.replace(",", "").strip())
-        except InvalidOperation:
+            return cell_amount(raw, money=(unit or "CNY") == "CNY")  # 1200万, 1.5亿元, 12,000,000
+        except ValueError:
             return raw  # left for the schema to name as "not a number"
     if scheme == "flag":
         low = raw.lower()
@@ -43,7 +45,7 @@ def _row_dict(row: dict, lex) -> dict:
         concept = lex.concepts.get(key)
         scheme = concept.scheme if concept and concept.scheme != "industry" else None
         if scheme:
-            data.setdefault(groups[scheme], {})[key] = _cell(scheme, key, raw)
+            data.setdefault(groups[scheme], {})[key] = _cell(scheme, key, raw, concept.unit)
         elif key in ("roles", "confirmed"):
             data[key] = [p for p in raw.split(";") if p]
         else:

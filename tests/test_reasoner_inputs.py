@@ -93,3 +93,16 @@ def test_one_value_per_unit_from_json_csv_and_turtle():
     assert sorted(back.quantities["exhibitionFees"]) == sorted(want)
     with pytest.raises(PolicyInputError, match="exhibitionFees"):
         profile_from_json('{"quantities": {"exhibitionFees": [1, -2]}}')
+
+
+@pytest.mark.parametrize("cell,value", [("12,000,000", "12000000"), ("1200万", "12000000"), ("1.5亿元", "150000000"),
+                                        ("三十万", "300000"), ("2000万;500万", ("20000000", "5000000"))])
+def test_csv_amount_cells_as_people_type_them(cell, value):
+    (_, p), = profiles_from_csv(f'id,exhibitionFees\nx,"{cell}"\n')
+    want = tuple(map(Decimal, value)) if isinstance(value, tuple) else Decimal(value)
+    assert p.quantities["exhibitionFees"] == want
+
+
+def test_csv_amount_in_years_is_not_money():
+    (_, bad), = profiles_from_csv("id,holdingPeriod\nx,2万\n")
+    assert isinstance(bad, PolicyInputError) and "holdingPeriod" in str(bad)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from kg_builder.numbers import MULTIPLIERS, NUM, money_value
+from kg_builder.numbers import cell_amount
 from reasoner.awards import PER_UNIT
 
 STATUSES = ("held", "new", "renewed")  # qualification held / newly granted this year / renewed this year
@@ -120,7 +120,6 @@ def _yes(value):
 
 
 UNITS_SEP = re.compile(r"[;；]")
-MONEY = re.compile(rf"(?P<num>{NUM})\s*(?P<mult>{'|'.join(k for k in MULTIPLIERS if k)})?\s*元?")
 
 
 def _amounts(value, f: Field) -> Decimal | list[Decimal]:
@@ -134,14 +133,10 @@ def _amounts(value, f: Field) -> Decimal | list[Decimal]:
 
 def _amount(value, f: Field) -> Decimal:
     """'12,000,000' or '1200万' (元, 万, 亿 for money) → Decimal; names the field when it is not a number ≥ 0."""
-    text = str(value).replace(",", "").replace("，", "").strip()
-    money = MONEY.fullmatch(text.lstrip("-").strip()) if f.unit == "CNY" else None
     try:
-        d = money_value(money["num"], money["mult"]) * (-1 if text.startswith("-") else 1) if money else Decimal(text)
-    except (InvalidOperation, ValueError):
+        d = cell_amount(value, money=f.unit == "CNY")
+    except ValueError:
         raise ValueError(f"{f.zh}：{value!r} 不是数字") from None
-    if not d.is_finite():
-        raise ValueError(f"{f.zh}：{value!r} 不是数字")
     if d < 0:
         raise ValueError(f"{f.zh}：金额不能为负数")
     return d
