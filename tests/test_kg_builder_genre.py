@@ -98,3 +98,12 @@ def test_metadata_from_text_and_file(name, status, built):
     meta = built(name).meta
     assert meta["status"] == status
     assert meta["title"] == (DATA / "policies" / f"{name}.txt").read_text(encoding="utf-8").splitlines()[0]
+
+
+@pytest.mark.parametrize("name,until", [("digital_economy", "2028-01-01"), ("ip_finance", "2030-03-01"),
+                                        ("talent_incubator", None)])
+def test_validity_counts_the_years_of_youxiaoqi(name, until, built):
+    """'自2025年3月1日起施行，有效期五年' runs five years, not 2025 (the first number followed by 年)."""
+    from kg_builder.corpus import no_longer_in_force
+    got = no_longer_in_force(built(name).meta)
+    assert (str(got) if got else None) == until
