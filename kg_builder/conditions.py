@@ -70,7 +70,7 @@ def conditions_of(facts: ClauseFacts, seg: Segment) -> list[Condition]:
         if found:
             out.extend(found)
             if tag == "subject":
-                out.extend(_unstructured_parts(facts, a, b, status))
+                out.extend(_unstructured_parts(facts, a, b, status) or _predicate(facts, a, b, found))
         elif tag == "subject":
             out.append(text_condition(facts, a, b))
     if not out:  # nothing says who qualifies: the enterprise must confirm the clause's own words
@@ -88,6 +88,15 @@ def _unstructured_parts(facts: ClauseFacts, a: int, b: int, status: str | None) 
     if len(parts) < 2:
         return []
     return [text_condition(facts, p0, p1) for p0, p1 in parts if not structured(facts, p0, p1, status)]
+
+
+def _predicate(facts: ClauseFacts, a: int, b: int, found: list[Condition]) -> list[Condition]:
+    """'孵化器年度绩效考核结果为优秀的': a clause that opens with what the dictionary knows and goes on to say
+    something of it keeps that rest verbatim. Clauses opening with 对 ('对…的企业') name their subject last."""
+    end = max(c.end for c in found)
+    if LEAD.match(facts.text[a:b]) or min(c.start for c in found) != a or b - end < 5:
+        return []
+    return [text_condition(facts, end, b)]
 
 
 def element_conditions(facts: ClauseFacts, seg: Segment, elements: list[tuple[int, int]], index: int,
