@@ -11,7 +11,7 @@ import re
 from .measures import ClauseFacts, Condition
 from .segment import Segment, condition_clauses
 
-LEAD = re.compile(r"^(?:对于|对|且|并且|同时|凡)")
+LEAD = re.compile(r"^(?:对于|对|且|并且|并(?!购)|同时|凡)")
 TAIL = re.compile(r"(?:的)$")
 BOTH = re.compile(r"并且|且")
 JOINED = re.compile(r"并且|并|且|同时")

@@ -94,7 +94,26 @@ def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
             _inherit(found, lead, bool(facts.of("benefit", seg.opener, seg.end)))
         out.extend(found)
     _carry_bases(out, facts.text)
+    _share_aggregate_caps(out, facts.text)
     return out
+
+
+AGGREGATE = re.compile(r"^(?:单个|每家|每个)(?:企业|单位|机构)[^，,；;。]*?(?:总额|累计|合计)")
+
+
+def _share_aggregate_caps(measures: list[Measure], text: str) -> None:
+    """'…每件给予5000元；…每件给予3万元，单个企业每年资助总额最高不超过100万元。': a cap on what one enterprise
+    receives in total, closing a sentence of several rules, caps each of them."""
+    for m in measures:
+        for cap in [a for a in m.amounts if a.kind.startswith("max_")]:
+            lo = max(text.rfind(c, 0, cap.start) for c in "，,；;。") + 1
+            if not AGGREGATE.match(text[lo:cap.end].lstrip()):
+                continue
+            sentence = text.rfind("。", 0, cap.start) + 1
+            for other in measures:
+                if other is not m and other.start >= sentence and other.end <= cap.start \
+                        and not any(a.kind == cap.kind for a in other.amounts):
+                    other.amounts = sorted([*other.amounts, cap], key=lambda a: a.start)
 
 
 def _is_lead(facts: ClauseFacts, seg: Segment, found: list[Measure]) -> bool:

@@ -98,3 +98,11 @@ def test_validity_counts_the_years_of_youxiaoqi(name, until, built):
     from kg_builder.corpus import no_longer_in_force
     got = no_longer_in_force(built(name).meta)
     assert (str(got) if got else None) == until
+
+
+def test_aggregate_cap_closing_a_sentence_caps_each_rule(built):
+    """第三条: '…每件给予5000元资助；…每件给予3万元资助，单个企业每年资助总额最高不超过100万元。'"""
+    measures = _measures(built("ip_finance"))
+    for key in ("3-1", "3-2"):
+        caps = [(a["kind"], a["value"], a["citation"]["quote"]) for a in measures[key]["amounts"] if a["kind"].startswith("max_")]
+        assert caps == [("max_annual", 1000000, "每年资助总额最高不超过100万元")]
