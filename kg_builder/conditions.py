@@ -11,8 +11,10 @@ import re
 from .measures import ClauseFacts, Condition
 from .segment import Segment, condition_clauses
 
-LEAD = re.compile(r"^(?:对于|对|且|并且|同时|凡)")
+LEAD = re.compile(r"^(?:对于|对|且|并且|并(?!购)|同时|凡)")
 TAIL = re.compile(r"(?:的)$")
+BOTH = re.compile(r"并且|且")
+JOINED = re.compile(r"并且|并|且|同时")
 METHOD_INSIDE = re.compile(r"按照|(?<=[企业构体])按")
 
 
@@ -67,6 +69,8 @@ def conditions_of(facts: ClauseFacts, seg: Segment) -> list[Condition]:
         found = structured(facts, a, b, status)
         if found:
             out.extend(found)
+            if tag == "subject":
+                out.extend(_unstructured_parts(facts, a, b, status) or _predicate(facts, a, b, found))
         elif tag == "subject":
             out.append(text_condition(facts, a, b))
     if not out:  # nothing says who qualifies: the enterprise must confirm the clause's own words
@@ -76,11 +80,38 @@ def conditions_of(facts: ClauseFacts, seg: Segment) -> list[Condition]:
     return out
 
 
+def _unstructured_parts(facts: ClauseFacts, a: int, b: int, status: str | None) -> list[Condition]:
+    """'对新落户本区且实缴注册资本不低于5000万元的企业': the part joined by 且 that the dictionary does not
+    know ('新落户本区') is a condition of its own, kept verbatim."""
+    bounds = [a, *(x for m in BOTH.finditer(facts.text, a, b) for x in (m.start(), m.end())), b]
+    parts = [(p0, p1) for p0, p1 in zip(bounds[::2], bounds[1::2]) if p1 - p0 >= 2]
+    if len(parts) < 2:
+        return []
+    return [text_condition(facts, p0, p1) for p0, p1 in parts if not structured(facts, p0, p1, status)]
+
+
+def _predicate(facts: ClauseFacts, a: int, b: int, found: list[Condition]) -> list[Condition]:
+    """'孵化器年度绩效考核结果为优秀的': a clause that opens with what the dictionary knows and goes on to say
+    something of it keeps that rest verbatim. Clauses opening with 对 ('对…的企业') name their subject last."""
+    end = max(c.end for c in found)
+    if LEAD.match(facts.text[a:b]) or min(c.start for c in found) != a or b - end < 5:
+        return []
+    return [text_condition(facts, end, b)]
+
+
 def element_conditions(facts: ClauseFacts, seg: Segment, elements: list[tuple[int, int]], index: int,
                        shared: list[Condition]) -> list[Condition]:
     """Conditions of one listed subject: its own, plus the shared ones that lie outside the list."""
-    a, b = elements[index]
     lo, hi = elements[0][0], elements[-1][1]
-    own = structured(facts, a, b, _status(facts, seg.start, seg.opener)) or [Condition("text", a, b, facts.text[a:b])]
+    joined = JOINED.search(facts.text, elements[-1][0], hi)  # '一等奖、二等奖、三等奖并在本区注册企业'
+    if joined:
+        elements = [*elements[:-1], (elements[-1][0], joined.start())]
+    a, b = elements[index]
+    lead = LEAD.match(facts.text[a:b])
+    a += lead.end() if lead and b - a > lead.end() else 0
+    status = _status(facts, seg.start, seg.opener)
+    own = structured(facts, a, b, status) or [Condition("text", a, b, facts.text[a:b])]
+    if joined:
+        own += structured(facts, joined.end(), hi, status) or [text_condition(facts, joined.end(), hi)]
     kept = [c for c in shared if c.end <= lo or c.start >= hi]
     return sorted(kept + own, key=lambda c: c.start)

@@ -94,7 +94,10 @@ def no_longer_in_force(meta: dict):
     import cn2an
     if meta.get("date_no_longer_in_force"):
         return meta["date_no_longer_in_force"]
-    start, years = meta.get("date_in_force"), re.search(r"([0-9一二三四五六七八九十]+)\s*年", str(meta.get("validity") or ""))
+    validity = str(meta.get("validity") or "")  # '自2025年3月1日起施行，有效期五年': the years of 有效期
+    start = meta.get("date_in_force")
+    years = re.search(r"有效期(?:为)?\s*([0-9一二三四五六七八九十]+)\s*年", validity) or \
+        re.search(r"([0-9一二三四五六七八九十]+)\s*年", validity)
     if not start or not years:
         return None
     start = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))

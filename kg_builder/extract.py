@@ -10,6 +10,10 @@ from .measures import ClauseFacts, Measure, extract_measures
 from .nlp import Finding, make_nlp
 from .structure import Node, Structure
 
+# Captions of the closing part when it is a chapter or a numbered heading (第五章 附则, 九、其他):
+# its articles say how the measures apply, they grant nothing themselves.
+CLOSING_CAPTION = re.compile(r"^(?:附\s*则|其\s*他|其他事项)$")
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -34,12 +38,30 @@ class Extraction:
         """Sentences of operative clauses that produced no measure (clause id, start, end)."""
         out = []
         for node in self.structure.clauses():
-            if node.clause.startswith("附则"):
+            if is_closing(self.structure, node):
                 continue
             for a, b in _sentences(node):
                 if not any(m.start < b and a < m.end for m in self.measures if m.clause == node.clause):
                     out.append((node.clause, a, b))
         return out
+
+
+def is_closing(structure: Structure, node: Node) -> bool:
+    """A 附则 clause, or one under a group captioned 附则/其他."""
+    if node.clause.startswith("附则"):
+        return True
+    return any(g.caption and CLOSING_CAPTION.match(structure.quote(g.caption).strip())
+               for g in _ancestors(structure.root, node))
+
+
+def _ancestors(root: Node, node: Node) -> list[Node]:
+    for child in root.children:
+        if child is node:
+            return [root]
+        path = _ancestors(child, node)
+        if path:
+            return [root, *path]
+    return []
 
 
 def _sentences(node: Node) -> list[tuple[int, int]]:
@@ -81,6 +103,6 @@ def extract(structure: Structure, *, config: BuildConfig = BuildConfig()) -> Ext
     measures, facts = [], {}
     for node in structure.clauses():
         facts[node.clause] = cf = clause_facts(structure, node, config.lexicon_path)
-        if not node.clause.startswith("附则"):
+        if not is_closing(structure, node):
             measures.extend(extract_measures(cf, lexicon))
     return Extraction(structure, measures, _rules(structure, lexicon), facts)

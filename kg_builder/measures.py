@@ -82,11 +82,55 @@ def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
     grants = [(f.start, f.end) for f in facts.findings if f.kind in ("money", "ratio", "match_ratio")
               and not _is_threshold_number(facts, f)]
     out: list[Measure] = []
+    lead = None
     for seg in segments(facts.text, facts.start, facts.end, openers, grants):
-        if seg.opener is not None:
-            out.extend(_measures_of_segment(facts, seg, lexicon, len(out)))
+        if seg.opener is None:
+            continue
+        found = _measures_of_segment(facts, seg, lexicon, len(out))
+        if _is_lead(facts, seg, found):
+            lead = found[0]
+            continue
+        if lead is not None:
+            _inherit(found, lead, bool(facts.of("benefit", seg.opener, seg.end)))
+        out.extend(found)
     _carry_bases(out, facts.text)
+    _share_aggregate_caps(out, facts.text)
     return out
+
+
+AGGREGATE = re.compile(r"^(?:单个|每家|每个)(?:企业|单位|机构)[^，,；;。]*?(?:总额|累计|合计)")
+
+
+def _share_aggregate_caps(measures: list[Measure], text: str) -> None:
+    """'…每件给予5000元；…每件给予3万元，单个企业每年资助总额最高不超过100万元。': a cap on what one enterprise
+    receives in total, closing a sentence of several rules, caps each of them."""
+    for m in measures:
+        for cap in [a for a in m.amounts if a.kind.startswith("max_")]:
+            lo = max(text.rfind(c, 0, cap.start) for c in "，,；;。") + 1
+            if not AGGREGATE.match(text[lo:cap.end].lstrip()):
+                continue
+            sentence = text.rfind("。", 0, cap.start) + 1
+            for other in measures:
+                if other is not m and other.start >= sentence and other.end <= cap.start \
+                        and not any(a.kind == cap.kind for a in other.amounts):
+                    other.amounts = sorted([*other.amounts, cap], key=lambda a: a.start)
+
+
+def _is_lead(facts: ClauseFacts, seg: Segment, found: list[Measure]) -> bool:
+    """A grant that only caps and announces a list ('分阶段给予总额不超过600万元的奖励：')."""
+    after = facts.text[seg.end:seg.end + 1]
+    return len(found) == 1 and after != "" and after in "：:" and bool(found[0].amounts) \
+        and all(a.kind.startswith("max_") for a in found[0].amounts)
+
+
+def _inherit(found: list[Measure], lead: Measure, named_benefit: bool) -> None:
+    """Each listed stage keeps the lead-in's caps, benefit word and structured conditions; the lead-in's
+    text condition ('对企业上市的') names the programme, not a requirement of every stage."""
+    for m in found:
+        m.amounts = sorted([*lead.amounts, *m.amounts], key=lambda a: a.start)
+        m.conditions = sorted([*(c for c in lead.conditions if c.kind != "text"), *m.conditions],
+                              key=lambda c: c.start)
+        m.benefit = m.benefit if named_benefit else lead.benefit
 
 
 def _is_threshold_number(facts: ClauseFacts, f: Finding) -> bool:
@@ -177,6 +221,7 @@ def _beneficiary(facts: ClauseFacts, seg: Segment) -> str:
         lambda b: 0 <= b.start - seg.opener <= 3 or 0 <= seg.opener - b.end <= 1,
         lambda b: b.end <= seg.opener and (b.end in {c[1] for c in seg.clauses}) and "的" in text[seg.start:b.start],
         lambda b: b.start in starts or b.start - 1 in starts and text[b.start - 1] in "对",
+        lambda b: b.end + 1 in {c[1] for c in seg.clauses} and text[b.end] == "的" and b.end < seg.opener,  # '对新入选领军人才的'
         lambda b: b.end <= seg.opener and re.search(r"(?:支持|鼓励|引导|推动)(?:各类)?$", text[seg.start:b.start]),
     )
     for rule in rules:

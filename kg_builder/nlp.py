@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .lexicon import Lexicon, alternation, concept_of, load_lexicon
-from .numbers import (DURATION_RE, EN_DURATION_RE, EN_MONEY_RE, MATCH_RATIO_RE, MONEY_RE, PERCENT_RE,
+from .numbers import (DURATION_RE, EN_DURATION_RE, EN_MONEY_RE, MATCH_RATIO_RE, MONEY_RE, NUM, PERCENT_RE,
                       en_money_value, match_ratio_value, money_value, parse_number, percent_value)
 
 jieba.setLogLevel(60)
@@ -104,6 +104,17 @@ class Durations(_Component):
         return doc
 
 
+class Areas(_Component):
+    """'租用面积达到500平方米' → an area of 500 m², which a threshold may take (not '每平方米2元', a rate)."""
+
+    PATTERN = re.compile(rf"(?P<num>{NUM})\s*(?:平方米|㎡)")
+
+    def __call__(self, doc: Doc) -> Doc:
+        for m in self.PATTERN.finditer(doc.text):
+            add(doc, "area", m.start(), m.end(), value=parse_number(m["num"]), unit="m2")
+        return doc
+
+
 class Terms(_Component):
     """Qualifications, quantities, flags, industries, status words, beneficiaries and benefit words."""
 
@@ -147,7 +158,8 @@ class Thresholds(_Component):
 
     def __call__(self, doc: Doc) -> Doc:
         previous = None
-        for f in sorted(findings(doc, "money") + findings(doc, "duration"), key=lambda f: f.start):
+        numbers = findings(doc, "money") + findings(doc, "duration") + findings(doc, "area")
+        for f in sorted(numbers, key=lambda f: f.start):
             before = self.before_re.search(doc.text, max(0, f.start - 4), f.start)
             after = self.after_re.match(doc.text, f.end)
             if previous and not (before or after) and re.fullmatch(r"[、和及与或\s]*", doc.text[previous.end:f.start]):
@@ -159,7 +171,7 @@ class Thresholds(_Component):
             if not (before or after):
                 continue
             op = self.before[before.group().strip()] if before else self.after[after.group().strip()]
-            unit = f.attrs["unit"] if f.kind == "duration" else "CNY"
+            unit = "CNY" if f.kind == "money" else f.attrs["unit"]
             quantity = self._quantity(doc.text, f.start, unit)
             start = quantity[1] if quantity else (before.start() if before else f.start)
             previous = add(doc, "threshold", start, after.end() if after else f.end, op=op, value=f.attrs["value"],
@@ -208,7 +220,7 @@ class Caps(_Component):
         return "max_total", hi
 
 
-COMPONENTS = {"policy_money": Money, "policy_ratios": Ratios, "policy_durations": Durations,
+COMPONENTS = {"policy_money": Money, "policy_ratios": Ratios, "policy_durations": Durations, "policy_areas": Areas,
               "policy_terms": Terms, "policy_thresholds": Thresholds, "policy_caps": Caps}
 
 for _name, _cls in COMPONENTS.items():

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 PIECE_BREAK = re.compile(r"[。；;！？!?]")
 CLAUSE_BREAK = re.compile(r"[，,]|、(?=对)")
 SUBJECT_OPEN = re.compile(r"^(?:对于|对|且|并且|同时)")
+LEAD_COLON = re.compile(r"[：:](?![\d\r\n])")  # inline list; not the colon of a 1:1 match ratio
 METHOD_OPEN = re.compile(r"^(?:按照|按|根据|依据|经|在|从|参照|视|结合)")
 
 
@@ -43,7 +44,7 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 def segments(text: str, start: int, end: int, openers: re.Pattern, grants: list[tuple[int, int]]) -> list[Segment]:
     """Benefit segments of text[start:end]. `grants` are spans of amounts (money, ratios, caps)."""
     out = []
-    for p0, p1 in _spans(text, start, end, PIECE_BREAK):
+    for p0, p1 in _lead_split(text, _spans(text, start, end, PIECE_BREAK), openers, grants):
         current: list[tuple[int, int]] = []
         for a, b in _spans(text, p0, p1, CLAUSE_BREAK):
             if current and SUBJECT_OPEN.match(text[a:b]) and _grants(text, current, openers, grants):
@@ -52,6 +53,19 @@ def segments(text: str, start: int, end: int, openers: re.Pattern, grants: list[
             current.append((a, b))
         if current:
             out.append(_segment(text, current, openers, grants))
+    return out
+
+
+def _lead_split(text, pieces, openers, grants) -> list[tuple[int, int]]:
+    """'分阶段给予总额不超过600万元的奖励：完成股改的，给予100万元' → the lead-in grant ends at the colon."""
+    out = []
+    for p0, p1 in pieces:
+        colon = LEAD_COLON.search(text, p0, p1)
+        if colon and colon.end() < p1 and _grants(text, [(p0, colon.start())], openers, grants) \
+                and openers.search(text, p0, colon.start()):
+            out += [(p0, colon.start()), _trim(text, colon.end(), p1)]
+        else:
+            out.append((p0, p1))
     return out
 
 

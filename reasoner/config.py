@@ -1,10 +1,15 @@
 """One frozen configuration object for the reasoner, passed down explicitly."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg_builder.config import DEFAULT_CORPUS, RESOURCES
+from kg_builder.lexicon import load_lexicon
+
+
+def _lexicon_roles() -> tuple[str, ...]:
+    return tuple(load_lexicon(RESOURCES / "lexicon.yaml").data["roles"])
 
 
 @dataclass(frozen=True)
@@ -12,14 +17,15 @@ class ReasonerConfig:
     """Where the dictionary lives, which IRIs shapes get, and which beneficiaries are roles.
 
     `role_beneficiaries`: a measure paying one of these (not the enterprise itself) is only open to a
-    profile that states the role ("我们是运营机构"); otherwise the role is a missing fact.
+    profile that states the role ("我们是运营机构"); otherwise the role is a missing fact. The list is the
+    dictionary's `roles`.
     """
 
     lexicon_path: Path = RESOURCES / "lexicon.yaml"
     corpus_path: Path = DEFAULT_CORPUS
     shape_base: str = "https://w3id.org/policykg/shape/"
     enterprise_base: str = "https://w3id.org/policykg/enterprise/"
-    role_beneficiaries: tuple[str, ...] = ("运营机构", "管理机构", "牵头单位", "专业服务机构", "落地主体")
+    role_beneficiaries: tuple[str, ...] = field(default_factory=_lexicon_roles)
     # Cues read around a term in free text (reasoner.textcues). English words match as whole words, so
     # their forms are listed ("plan", "plans", "planning"; "isn't", "aren't").
     negations: tuple[str, ...] = ("不是", "并非", "不属于", "没有", "尚未", "未", "非", "not", "no", "non", "never",

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import assert_measure_matches
 from kg_builder.views import measures_json
 
 CASES = yaml.safe_load((Path(__file__).parent / "data/measures/xicheng.yaml").read_text(encoding="utf-8"))
@@ -23,16 +24,7 @@ def test_every_measure_is_expected(measures):
 
 @pytest.mark.parametrize("case", CASES, ids=[c["measure"] for c in CASES])
 def test_measure(case, measures):
-    m = measures[case["measure"]]
-    assert (m["clause"], m["beneficiary"], m["benefit"]) == (case["clause"], case["beneficiary"], case["benefit"])
-    got = [(a["kind"], Decimal(str(a["value"])), a.get("base_quantity"), a["citation"]["quote"]) for a in m["amounts"]]
-    want = [(a["kind"], Decimal(a["value"]), a.get("base_quantity"), a["quote"]) for a in case["amounts"]]
-    assert got == want
-    got_c = [(c["kind"], c.get("concepts"), c.get("status"), c.get("quantity"), c.get("op"),
-              Decimal(str(c["value"])) if "value" in c else None) for c in m["conditions"]]
-    want_c = [(c["kind"], c.get("concepts"), c.get("status"), c.get("quantity"), c.get("op"),
-               Decimal(c["value"]) if "value" in c else None) for c in case["conditions"]]
-    assert got_c == want_c
+    assert_measure_matches(measures[case["measure"]], case)
 
 
 @pytest.mark.parametrize("clause,count", [("4.1", 2), ("4.2", 2), ("4.3", 3), ("5.1", 3), ("7.2", 3), ("11.1", 2)])

@@ -15,16 +15,23 @@ CASES = [c for f in FILES for c in yaml.safe_load(f.read_text(encoding="utf-8"))
 
 
 TEXTS = Path(__file__).parent / "data" / "eligibility" / "texts"
+POLICIES = Path(__file__).parent / "data" / "policies"
+
+
+def _text_path(name: str | None) -> Path:
+    if name is None:
+        return DEFAULT_CORPUS
+    return TEXTS / name if (TEXTS / name).exists() else POLICIES / name
 
 
 @pytest.fixture(scope="module")
 def graphs():
-    """The Xicheng graph by default; a case may name its own policy text under eligibility/texts/."""
+    """The Xicheng graph by default; a case may name its own policy text under eligibility/texts/ or policies/."""
     cache = {}
 
     def get(name: str | None):
         if name not in cache:
-            cache[name] = build_source(TEXTS / name if name else DEFAULT_CORPUS).graph
+            cache[name] = build_source(_text_path(name)).graph
         return cache[name]
     return get
 
