@@ -131,6 +131,8 @@ def assess(profile: Profile, graph: Graph, *, same_project=(), as_of: date | Non
     forgone = _levels(results, policy) + _no_duplication(results, same_project, policy.rule)
     counted = [r["estimate_yuan"] for r in results
                if r["status"] == "eligible" and r["estimate_yuan"] is not None and not r.get("forgone")]
+    joint = _joint_caps(results, policy)
+    counted += [-j["reduction_yuan"] for j in joint]
     validity = policy_validity(graph, policy.doc_iri, as_of)
     if validity["in_force"] is False:
         for r in results:
@@ -139,7 +141,33 @@ def assess(profile: Profile, graph: Graph, *, same_project=(), as_of: date | Non
     return {"profile": profile.facts(), "as_of": as_of.isoformat() if as_of else None,
             "same_project": [list(g) for g in same_project], "policy": validity,
             "results": results,
-            "forgone": forgone, "total_estimate_yuan": sum(counted, Decimal(0)) if counted else None}
+            "forgone": forgone, "joint_caps": joint, "total_estimate_yuan": sum(counted, Decimal(0)) if counted else None}
+
+
+def _joint_caps(results: list[dict], policy) -> list[dict]:
+    """One cap written once for several measures ("分别给予200万元、150万元，年度支持金额不超过300万元": the same
+    text span in each measure) limits their sum: the total is reduced by the excess, each result says so."""
+    groups: dict = {}
+    for r in results:
+        if r["status"] != "eligible" or r["estimate_yuan"] is None or r.get("forgone"):
+            continue
+        for a in policy.by_id[r["measure"]]["amounts"]:
+            if a["kind"] in ("max_annual", "max_total"):
+                key = (r["clause"], a["kind"], a["citation"]["start"], a["citation"]["end"])
+                groups.setdefault(key, (a, []))[1].append(r)
+    out = []
+    for (clause, kind, _, _), (cap, rows) in groups.items():
+        total = sum((r["estimate_yuan"] for r in rows), Decimal(0))
+        if len(rows) < 2 or total <= cap["value"]:
+            continue
+        note = (f"{rows[0]['label']}各项合计{format(total.normalize(), 'f')}元，超过共同上限“{cap['citation']['quote']}”，"
+                f"合计按{format(cap['value'].normalize(), 'f')}元计")
+        for r in rows:
+            r["reasons"].append(note)
+        out.append({"clause": clause, "kind": kind, "cap_yuan": cap["value"], "sum_yuan": total,
+                    "reduction_yuan": total - cap["value"], "measures": [r["measure"] for r in rows],
+                    "citation": cap["citation"]})
+    return out
 
 
 def eligible_by_clause(report: dict) -> dict:
