@@ -21,10 +21,13 @@ def zh(cid: str, config: ReasonerConfig = ReasonerConfig()) -> str:
     return lex.concepts[cid].zh if cid in lex.concepts else cid
 
 
+UNIT_ZH = {"year": "年", "m2": "平方米", "day": "天", "month": "个月", "person": "人"}
+
+
 def money(value: Decimal, unit: str = "CNY") -> str:
     """1000万元, 999.99万元, 2亿元, 5000元, 1年 — exact, no rounding."""
-    if unit == "year":
-        return f"{format(value.normalize(), 'f')}年"
+    if unit != "CNY":
+        return f"{format(value.normalize(), 'f')}{UNIT_ZH.get(unit, unit)}"
     for size, word in ((Decimal(100000000), "亿元"), (Decimal(10000), "万元")):
         if abs(value) >= size:
             return f"{format((value / size).normalize(), 'f')}{word}"
@@ -42,7 +45,8 @@ def failing_reason(c: dict | None, measure: dict, profile) -> str:
     if c["kind"] == "threshold":
         values = profile.quantities[c["quantity"]]
         values = values if isinstance(values, (list, tuple)) else [values]
-        return head + threshold_gap(c, min(values))  # several values (one per unit): each must pass
+        worst = max(values) if c["op"] in ("lt", "le") else min(values)  # one value per unit: each must pass
+        return head + threshold_gap(c, worst)
     if c["kind"] == "qualification":
         held = {q: profile.qualifications.get(q) for q in c["concepts"]}
         names = "或".join(f"{zh(q)}（{STATUS_ZH.get(s, '未知')}）" for q, s in held.items())
@@ -55,11 +59,14 @@ def failing_reason(c: dict | None, measure: dict, profile) -> str:
 
 
 def threshold_gap(c: dict, value: Decimal) -> str:
-    """研发费用还差200万元（须超过1000万元，现为800万元）."""
+    """研发费用还差200万元（须超过1000万元，现为800万元）; 营业收入超出500万元（须低于2000万元，…）."""
     name, unit, need = zh(c["quantity"]), c.get("unit", "CNY"), c["value"]
-    word = "须超过" if c["op"] == "gt" else "须达到"
+    word = {"gt": "须超过", "ge": "须达到", "lt": "须低于", "le": "须不超过"}[c["op"]]
     if value == need:
-        return f"{name}{word}{money(need, unit)}，现为{money(value, unit)}，恰好等于不算超过"
+        tail = "不算超过" if c["op"] == "gt" else "不算低于"
+        return f"{name}{word}{money(need, unit)}，现为{money(value, unit)}，恰好等于{tail}"
+    if c["op"] in ("lt", "le"):
+        return f"{name}超出{money(value - need, unit)}（{word}{money(need, unit)}，现为{money(value, unit)}）"
     return f"{name}还差{money(need - value, unit)}（{word}{money(need, unit)}，现为{money(value, unit)}）"
 
 

@@ -6,6 +6,7 @@ Missing ≠ failing. SHACL takes a result's severity from its shape, so each mea
 constraint node to each, and that node says which check it decides (pf:decides), so a result maps back:
 
     threshold 超过X / X以上   [sh:path pfn:rdExpense ; sh:minExclusive X | sh:minInclusive X]    missing: sh:minCount 1
+              低于X / X以下   sh:maxExclusive X | sh:maxInclusive X
     flag                      [sh:path pff:… ; sh:in (true)]                                    missing: sh:minCount 1
     industry                  [sh:path pf:industry ; sh:in (<gbt4754/M> …)]                     missing: sh:minCount 1
     text / role               —                                                                missing: sh:hasValue <condition> | "运营机构"
@@ -84,7 +85,7 @@ def _simple(c: dict | None, measure: dict) -> tuple[tuple[str, dict] | None, tup
     if c is None:  # the role check
         return None, (str(PF.role), {"hasValue": Literal(measure["beneficiary"])})
     if c["kind"] == "threshold":
-        bound = "minExclusive" if c["op"] == "gt" else "minInclusive"
+        bound = {"gt": "minExclusive", "ge": "minInclusive", "lt": "maxExclusive", "le": "maxInclusive"}[c["op"]]
         path = fact_property("quantity", c["quantity"])
         return (path, {bound: Literal(c["value"], datatype=XSD.decimal)}), (path, present)
     if c["kind"] == "flag" and c.get("concepts"):

@@ -157,3 +157,14 @@ def _wait(base: str, seconds: float = 10) -> None:
         except OSError:
             time.sleep(0.05)
     raise TimeoutError(f"oxigraph did not answer on {base}")
+
+
+def test_upper_bounds_agree_with_pyshacl():
+    """Ceilings (以下 → sh:maxInclusive, 低于 → sh:maxExclusive) compile to the same outcomes as pyshacl's."""
+    text = Path(__file__).parent / "data" / "eligibility" / "texts" / "upper_bounds.txt"
+    pol = load_policy(build_source(text).graph)
+    data = {f"https://example.org/u{i}": Profile(quantities={"revenue": Decimal(r), "floorArea": Decimal(a)})
+            for i, (r, a) in enumerate([(20000000, 500), (20000001, 499), (19999999, "499.99"), (0, 0)])}
+    fast = run_embedded(data, pol)
+    assert fast == validate_shacl(to_rdflib(data, pol), pol)
+    assert "failing" in fast.values()
