@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg_builder.errors import PolicyInputError
-from qa_app.retrieval import ClauseIndex, Passage, RetrievalConfig, build_index, search
+from qa_app.retrieval import ClauseIndex, Passage, RetrievalConfig, all_scores, build_index, search
 
 MAX_CHARS = 2000
 SELF = re.compile(r"我们|我司|本公司|我公司|我单位|本单位|本企业|我们公司|\bour (company|firm|enterprise)\b"
@@ -114,12 +114,16 @@ def answer_of(p: Passage, score: float, *, index: ClauseIndex) -> dict:
 def ask(question, *, index: ClauseIndex, k: int = 5) -> dict:
     """Rank the clauses for a question; self-descriptions also run the eligibility check."""
     q = validate_question(question)
-    out = {"question": q, "answers": [answer_of(p, s, index=index) for p, s in search(q, index=index, k=k)],
+    scores = all_scores(q, index=index)
+    out = {"question": q, "answers": [answer_of(p, s, index=index) for p, s in search(q, index=index, k=k, scores=scores)],
            "eligibility": None}
+    if float(scores["bm25"].max()) < index.config.low_confidence_bm25:
+        out["low_confidence"] = True
+        out["note"] = "没有条款与问题的用词相符，以下结果可能不相关 / no clause shares the question's words; results may be off-topic"
     if describes_enterprise(q):
         out["eligibility"], note = check_eligibility(q, index=index)
         if note:
-            out["note"] = note
+            out["note"] = "；".join(filter(None, [out.get("note"), note]))
     return out
 
 

@@ -29,6 +29,9 @@ class RetrievalConfig:
     fusion: str = "weighted"  # one of FUSIONS, chosen by benchmarks/eval_retrieval.py
     rrf_k: int = 60
     dense_weight: float = 0.5  # for fusion="weighted": w·dense + (1-w)·bm25, both min-max scaled
+    # best BM25 score below which no clause shares the question's words: answers are flagged low_confidence.
+    # Xicheng: in-scope questions (dev + own, 88) ≥ 6.0; off-topic ones (天气, 护照, 餐厅…) mostly 0–2.1.
+    low_confidence_bm25: float = 3.0
     model: str | None = None  # None → POLICYKG_EMBED_MODEL or the converted multilingual-e5-small
     torch_threads: int | None = 1  # one query at a time: 1 thread is ~25 ms, 2 contend (0.2-0.8 s) on 2 cores
     synonyms_path: Path = RESOURCES / "synonyms.yaml"
@@ -144,9 +147,9 @@ def all_scores(question: str, *, index: ClauseIndex) -> dict[str, np.ndarray]:
     return out
 
 
-def search(question: str, *, index: ClauseIndex, k: int = 5) -> list[tuple[Passage, float]]:
-    """The k best clauses for a question, by the configured fusion."""
-    scores = all_scores(question, index=index)
+def search(question: str, *, index: ClauseIndex, k: int = 5, scores: dict | None = None) -> list[tuple[Passage, float]]:
+    """The k best clauses for a question, by the configured fusion (`scores`: all_scores, if already computed)."""
+    scores = scores if scores is not None else all_scores(question, index=index)
     fused = scores.get(index.config.fusion, scores["bm25"])
     order = np.argsort(-fused, kind="stable")[:k]
     return [(index.passages[i], float(fused[i])) for i in order]

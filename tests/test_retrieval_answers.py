@@ -57,3 +57,11 @@ def test_every_clause_cites_its_body_exactly(index):
         c = a["citation"]
         assert a["quote"] == index.text[c["start"]:c["end"]] == a["quote"].strip() != ""
         assert p.start <= c["start"] < c["end"] <= p.end
+
+
+@pytest.mark.parametrize("question,low", [("今天天气怎么样", True), ("推荐一家好吃的餐厅", True),
+                                          ("孵化器支持资金上限", False), ("国家高新技术企业第一次认定能拿多少", False)])
+def test_off_topic_questions_are_flagged(question, low, index):
+    result = ask(question, index=index)
+    assert result.get("low_confidence", False) is low
+    assert ("可能不相关" in result.get("note", "")) is low

@@ -34,6 +34,8 @@ def ask_section(lang, loaded):
         return
     if not result["answers"]:
         st.info(t("no_results", lang))
+    if result.get("note"):  # off-topic question, or what the eligibility check could not read
+        st.warning(result["note"])
     if result.get("eligibility"):
         for r in qa.shown_results(result["eligibility"]):
             card(lang, r, loaded)
