@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from kg_builder.build import build_source
 from kg_builder.config import DEFAULT_CORPUS
-from reasoner.model import load_policy
+from reasoner.model import condition_vocabulary, load_policy
 from reasoner.profile import Profile
 
 STATUSES = ["new", "renewed", "held", "none"]
@@ -30,18 +30,9 @@ STATUSES = ["new", "renewed", "held", "none"]
 
 def synthetic(policy, n: int, seed: int = 7) -> dict:
     """n profiles using the concepts the policy's conditions name, amounts spread around its thresholds."""
-    quals, quants, flags, inds = set(), {}, set(), {"A", "C"}
-    for m in policy.measures:
-        for c in m["conditions"]:
-            if c["kind"] == "qualification":
-                quals.update(c["concepts"])
-            elif c["kind"] == "threshold":
-                quants.setdefault(c["quantity"], []).append(c["value"])
-            elif c["kind"] == "flag" and c.get("concepts"):
-                flags.update(c["concepts"])
-            elif c["kind"] == "industry":
-                inds.update(c["concepts"])
-    quals, flags, inds, names = sorted(quals), sorted(flags), sorted(inds), sorted(quants)
+    v = condition_vocabulary(policy)
+    quals, quants, flags = v.qualifications, v.thresholds, v.flags
+    inds, names = sorted({"A", "C", *v.industries}), sorted(v.thresholds)
     rnd = random.Random(seed)
     out = {}
     for i in range(n):

@@ -124,10 +124,6 @@ def compile_checks(policy, *, config: ReasonerConfig = ReasonerConfig()) -> Comp
     return compiled
 
 
-def compile_query(policy, *, config: ReasonerConfig = ReasonerConfig()) -> str:
-    return compile_checks(policy, config=config).query
-
-
 def _collect(rows, keys) -> dict:
     """rows of (enterprise IRI, "3 17 42") → {(enterprise, check): "failing"|"missing"}; failing wins."""
     out = {}

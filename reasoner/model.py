@@ -67,3 +67,28 @@ def _rule(graph: Graph, doc_id: str) -> dict | None:
         return {"iri": str(r.r), "clause": str(r.clauseId), "label": str(r.label),
                 "citation": {"document": doc_id, "start": int(r.s), "end": int(r.e), "quote": str(r.x)}}
     return None
+
+
+@dataclass(frozen=True)
+class ConditionVocabulary:
+    """What a policy's conditions ask about: qualification, flag and industry ids, and each quantity's thresholds."""
+    qualifications: tuple[str, ...]
+    thresholds: dict  # quantity id -> sorted threshold values
+    flags: tuple[str, ...]
+    industries: tuple[str, ...]
+
+
+def condition_vocabulary(policy: Policy) -> ConditionVocabulary:
+    quals, quants, flags, inds = set(), {}, set(), set()
+    for m in policy.measures:
+        for c in m["conditions"]:
+            if c["kind"] == "qualification":
+                quals.update(c["concepts"])
+            elif c["kind"] == "threshold":
+                quants.setdefault(c["quantity"], set()).add(c["value"])
+            elif c["kind"] == "flag" and c.get("concepts"):
+                flags.update(c["concepts"])
+            elif c["kind"] == "industry":
+                inds.update(c["concepts"])
+    return ConditionVocabulary(tuple(sorted(quals)), {k: sorted(v) for k, v in sorted(quants.items())},
+                               tuple(sorted(flags)), tuple(sorted(inds)))

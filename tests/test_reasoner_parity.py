@@ -18,7 +18,7 @@ from rdflib.namespace import RDFS, SH
 from kg_builder.build import build_source
 from kg_builder.config import DEFAULT_CORPUS
 from reasoner.fast import UnsupportedShape, compile_shapes, run_embedded, run_endpoint
-from reasoner.model import load_policy
+from reasoner.model import condition_vocabulary, load_policy
 from reasoner.profile import Profile
 from reasoner.rdfprofile import to_ntriples, to_rdflib
 from reasoner.shapes import shapes_graph, validate_shacl
@@ -28,19 +28,10 @@ STATUSES = ["new", "renewed", "held", "none"]
 
 def _vocabulary(policy):
     """Concepts, thresholds and allowed values the policy's conditions use, so random profiles hit them."""
-    quals, quants, flags, inds = set(), {}, set(), {"A"}
-    for m in policy.measures:
-        for c in m["conditions"]:
-            if c["kind"] == "qualification":
-                quals.update(c["concepts"])
-            elif c["kind"] == "threshold":
-                v = c["value"]
-                quants.setdefault(c["quantity"], set()).update({v, v - Decimal("0.01"), v + Decimal("0.01"), Decimal(0)})
-            elif c["kind"] == "flag" and c.get("concepts"):
-                flags.update(c["concepts"])
-            elif c["kind"] == "industry":
-                inds.update(c["concepts"])
-    return sorted(quals), {k: sorted(v) for k, v in sorted(quants.items())}, sorted(flags), sorted(inds)
+    v = condition_vocabulary(policy)
+    near = {q: sorted({x for t in values for x in (t, t - Decimal("0.01"), t + Decimal("0.01"))} | {Decimal(0)})
+            for q, values in v.thresholds.items()}
+    return list(v.qualifications), near, list(v.flags), sorted({"A", *v.industries})
 
 
 def _profiles(policy):
