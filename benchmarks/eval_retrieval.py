@@ -16,7 +16,7 @@ from kg_builder.build import build_source
 from kg_builder.config import DEFAULT_CORPUS
 from qa_app.retrieval import RESOURCES, RetrievalConfig, all_scores, build_index
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "dev" / "questions.json"
+DEV = Path(__file__).resolve().parents[1] / "tests/data/devset" / "questions.json"  # copy of ../shared/dev (test_devset_copy)
 EXTRA = RESOURCES / "questions_extra.yaml"
 
 
