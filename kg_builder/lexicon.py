@@ -31,7 +31,14 @@ class Lexicon:
     profile_matchers: dict[str, re.Pattern]
 
     def concept(self, cid: str) -> Concept:
-        return self.concepts[cid]
+        """A dictionary concept, or one minted from a text (kg_builder.mint)."""
+        found = self.concepts.get(cid)
+        if found is None:
+            from .mint import minted
+            found = minted(cid)
+        if found is None:
+            raise KeyError(cid)
+        return found
 
     def data_terms(self, cid: str) -> list[str]:
         """All literal terms of a concept: its label, terms and profile terms."""
