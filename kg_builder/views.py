@@ -14,6 +14,8 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
 """
 
+# Patterns are written so that rdflib's planner starts from the measure's own clause: a lone
+# `?parent a pk:Article` inside OPTIONAL would be evaluated first, scanning every article per measure (quadratic).
 CITE = "?{v} pk:citation/oa:hasSelector ?{v}P, ?{v}Q . ?{v}P oa:start ?{v}S ; oa:end ?{v}E . ?{v}Q oa:exact ?{v}X ."
 
 MEASURES = PREFIXES + """
@@ -21,7 +23,8 @@ SELECT ?m ?doc ?clauseId ?label ?idx ?ben ?benefit ?art ?item ?mS ?mE ?mX ?origi
   ?m a pk:Measure ; pk:inClause ?clause ; pk:measureIndex ?idx ; pk:beneficiary ?ben ; pk:benefitType ?benefit ;
      pk:origin ?origin ; pk:citation/oa:hasSource ?doc .
   ?clause pk:clauseId ?clauseId ; rdfs:label ?label .
-  OPTIONAL { ?clause eli:is_part_of ?parent . ?parent a pk:Article ; eli:number ?art . ?clause eli:number ?item . }
+  OPTIONAL { ?clause eli:is_part_of ?parent ; eli:number ?item . ?parent a ?parentType ; eli:number ?art .
+             FILTER(?parentType = pk:Article) }
   OPTIONAL { ?clause a pk:Article ; eli:number ?art . }
   """ + CITE.format(v="m") + """
 } ORDER BY ?m"""

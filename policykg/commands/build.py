@@ -7,9 +7,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from kg_builder.build import build_source
+from kg_builder.build import build_source, gc_paused
 from kg_builder.config import DEFAULT_CORPUS
 from kg_builder.errors import PolicyInputError
+from kg_builder.oxstore import write
+from kg_builder.qnames import use_known_prefixes
 
 
 def add_parser(sub):
@@ -20,6 +22,11 @@ def add_parser(sub):
 
 
 def run(args) -> int:
+    with gc_paused():  # one pass over a large graph: the cyclic collector's rescans only add time
+        return _run(args)
+
+
+def _run(args) -> int:
     started = time.perf_counter()
     from reasoner.fast import compile_checks
     from reasoner.model import load_policy
@@ -32,12 +39,12 @@ def run(args) -> int:
         raise PolicyInputError(str(args.out), f"cannot create the output folder ({err.strerror})") from err
     ttl, jsonld = args.out / f"{result.doc_id}.ttl", args.out / f"{result.doc_id}.jsonld"
     print(f"[2/4] writing {ttl} and {jsonld}", file=sys.stderr)
-    result.graph.serialize(ttl, format="turtle")
-    result.graph.serialize(jsonld, format="json-ld", auto_compact=True)
+    write(result.graph, ttl, "turtle")
+    write(result.graph, jsonld, "json-ld")
     shapes, query = args.out / f"{result.doc_id}.shapes.ttl", args.out / f"{result.doc_id}.checks.rq"
     print(f"[3/4] writing {shapes} (SHACL, pyshacl reference) and {query} (the same checks as SPARQL)", file=sys.stderr)
     policy = load_policy(result.graph)
-    shapes_graph(policy).serialize(shapes, format="turtle")
+    use_known_prefixes(shapes_graph(policy)).serialize(shapes, format="turtle")
     compiled = compile_checks(policy)
     legend = "".join(f"# ?k {k}: {check} {outcome}\n" for k, (check, outcome) in enumerate(compiled.keys))
     query.write_text("# Eligibility checks of reasoner.shapes compiled to SPARQL 1.1 (reasoner.fast); per enterprise,\n"
