@@ -36,12 +36,14 @@ class Extraction:
 
     def uncovered(self) -> list[tuple[str, int, int]]:
         """Sentences of operative clauses that produced no measure (clause id, start, end)."""
-        out = []
+        out, spans = [], {}
+        for m in self.measures:
+            spans.setdefault(m.clause, []).append((m.start, m.end))
         for node in self.structure.clauses():
             if is_closing(self.structure, node):
                 continue
             for a, b in _sentences(node):
-                if not any(m.start < b and a < m.end for m in self.measures if m.clause == node.clause):
+                if not any(start < b and a < end for start, end in spans.get(node.clause, ())):
                     out.append((node.clause, a, b))
         return out
 
@@ -51,17 +53,7 @@ def is_closing(structure: Structure, node: Node) -> bool:
     if node.clause.startswith("附则"):
         return True
     return any(g.caption and CLOSING_CAPTION.match(structure.quote(g.caption).strip())
-               for g in _ancestors(structure.root, node))
-
-
-def _ancestors(root: Node, node: Node) -> list[Node]:
-    for child in root.children:
-        if child is node:
-            return [root]
-        path = _ancestors(child, node)
-        if path:
-            return [root, *path]
-    return []
+               for g in structure.ancestors(node))
 
 
 def _sentences(node: Node) -> list[tuple[int, int]]:
@@ -70,8 +62,7 @@ def _sentences(node: Node) -> list[tuple[int, int]]:
 
 def _article_and_item(structure: Structure, node: Node) -> tuple[int | None, int | None]:
     if node.kind == "item":
-        parent = next(n for n in structure.root.walk() if node in n.children)
-        return parent.number, node.number
+        return structure.parent(node).number, node.number
     return node.number, None
 
 

@@ -13,6 +13,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from .corpus import no_longer_in_force
 from .lexicon import Lexicon
 from .measures import Amount, Condition, Measure
+from .qnames import use_known_prefixes
 from .structure import Node, Structure
 from .vocab import AMOUNT_KINDS, ELI, OA, PK, SCHEME_CLASS, SDO, concept_iri
 
@@ -22,7 +23,7 @@ KIND_CLASS = {"qualification": PK.QualificationCondition, "threshold": PK.Thresh
 
 class GraphWriter:
     def __init__(self, doc_iri: str, text: str, lexicon: Lexicon):
-        self.g, self.doc, self.text, self.lexicon = Graph(), URIRef(doc_iri), text, lexicon
+        self.g, self.doc, self.text, self.lexicon = use_known_prefixes(Graph()), URIRef(doc_iri), text, lexicon
         for prefix, ns in (("pk", PK._NS), ("eli", ELI), ("oa", OA), ("schema", SDO), ("skos", SKOS),
                            ("prov", PROV), ("dcterms", DCTERMS)):
             self.g.bind(prefix, ns)
