@@ -19,7 +19,6 @@ from .segment import Segment, condition_clauses
 LEAD = re.compile(r"^(?:对于|对|且|并且|并(?!购)|同时|凡)")
 TAIL = re.compile(r"(?:的)$")
 JOINED = re.compile(r"并且|并|且|同时")
-METHOD_INSIDE = re.compile(r"按照|(?<=[企业构体])按")
 
 
 def _status(facts: ClauseFacts, a: int, b: int) -> str | None:
@@ -40,6 +39,8 @@ def _grouped(facts: ClauseFacts, kind: str, a: int, b: int, status: str | None) 
     if not found:
         return []
     start, end = found[0].start, found[-1].end
+    if kind == "qualification" and status:  # '新培育的…国家高新技术企业': the citation shows the status word too
+        start = min([start, *(f.start for f in facts.of("status", a, start))])
     concepts = tuple(dict.fromkeys(f.attrs["concept"] for f in found))
     return [Condition(kind, start, end, facts.text[start:end], concepts,
                       status=status if kind == "qualification" else None)]
@@ -80,8 +81,7 @@ def _requirements():
 
 
 def text_condition(facts: ClauseFacts, a: int, b: int) -> Condition:
-    method = METHOD_INSIDE.search(facts.text, a + 1, b)  # '…的高成长企业按营业收入的增量…' stops at 按
-    b = method.start() if method else b
+    b = _requirements().clause_end(facts.text, a, b)  # '…的高成长企业按营业收入的增量…' stops at 按
     s = facts.text[a:b]
     lead, tail = LEAD.match(s), TAIL.search(s)
     a2 = a + (lead.end() if lead else 0)
@@ -93,8 +93,7 @@ def text_condition(facts: ClauseFacts, a: int, b: int) -> Condition:
 def read_clause(facts: ClauseFacts, a: int, b: int, status: str | None, requirement: bool) -> list[Condition]:
     """What a clause states: structured conditions, and — in a clause that states a requirement — every part the
     dictionary could not read, kept verbatim ('对获得市级部门支持的技术转移机构' → 技术转移机构 + '获得市级部门支持')."""
-    method = METHOD_INSIDE.search(facts.text, a + 1, b)  # '…的高成长企业按营业收入的增量…' stops at 按
-    b = method.start() if method else b
+    b = _requirements().clause_end(facts.text, a, b)
     found = structured(facts, a, b, status)
     if not requirement:
         return found
@@ -134,7 +133,15 @@ def element_conditions(facts: ClauseFacts, seg: Segment, elements: list[tuple[in
     a += lead.end() if lead and b - a > lead.end() else 0
     status = _status(facts, seg.start, seg.opener)
     own = read_clause(facts, a, b, status, True) or [Condition("text", a, b, facts.text[a:b])]
+    for c in own:  # '对新培育的独角兽、潜在独角兽企业': each listed title keeps the status word in its citation
+        if c.kind == "qualification" and c.status:
+            c.start = min([c.start, *(f.start for f in facts.of("status", seg.start, c.start))])
+            c.text = facts.text[c.start:c.end]
     if joined:
         own += read_clause(facts, joined.end(), hi, status, True) or [text_condition(facts, joined.end(), hi)]
     kept = [c for c in shared if c.end <= lo or c.start >= hi]
+    for c in shared:  # a text condition around the list keeps its words outside the list ('…的新落户船公司')
+        if c.kind == "text" and c.start < hi and lo < c.end:
+            kept += [Condition("text", p0, p1, facts.text[p0:p1])
+                     for p0, p1 in _requirements().residue(facts.text, c.start, c.end, [(lo, hi)])]
     return sorted(kept + own, key=lambda c: c.start)

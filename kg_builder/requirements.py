@@ -33,6 +33,7 @@ class Requirements:
         self.heads = re.compile(f"的[^的]*(?:{alternation(req.get('heads', []))})$")
         self.purpose = re.compile(f"^(?:{alternation(data.get('purpose_verbs', []))})")
         self.method = re.compile(f"^(?:{alternation(req.get('method_opens', []))})")
+        self.method_inside = re.compile(req.get("method_inside") or "(?!)")
         self.and_words = re.compile("|".join(req.get("and", [])) or "(?!)")
         self.empty = set(req.get("fillers", [])) | set(req.get("heads", [])) | set(data.get("beneficiaries", [])) \
             | set(data.get("roles", []))
@@ -41,6 +42,7 @@ class Requirements:
         mint = data.get("mint") or {}
         self.phrase_breaks = re.compile(alternation(mint.get("phrase_breaks", ["的"])))
         self.phrase_max = int(mint.get("phrase_max", 16))
+        self.phrase_strip = re.compile(f"^(?:{'|'.join(mint.get('phrase_strip', [])) or '(?!)'})+")
         app = data.get("applicability") or {}
         self.applies = re.compile("|".join(app.get("markers", [])) or "(?!)")
         self.lead = re.compile(app.get("lead", "(?!)"))
@@ -53,9 +55,14 @@ class Requirements:
         s = text[a:b].strip()
         if not s or self.purpose.match(s):
             return False
-        if self.opens.match(s) or s.endswith("的") or self.heads.search(s):
+        if self.opens.match(s) or s.endswith("的"):
             return True
-        return not self.method.match(s) and bool(self.markers.search(s))
+        return not self.method.match(s) and bool(self.heads.search(s) or self.markers.search(s))
+
+    def clause_end(self, text: str, a: int, b: int) -> int:
+        """Where the requirements of a clause end: at a method word inside it (…的企业按营业收入的…), else b."""
+        found = self.method_inside.search(text, a + 1, b)
+        return found.start() if found else b
 
     def states_something(self, text: str, a: int, b: int) -> bool:
         """Not just fillers, a beneficiary word, numbers and separators."""
@@ -110,6 +117,8 @@ class Requirements:
         start = max(start, hi - self.phrase_max)
         while start < hi and text[start] in SEPARATORS:
             start += 1
+        lead = self.phrase_strip.match(text[start:hi])
+        start += lead.end() if lead else 0
         s = text[start:hi].strip()
         if len(CJK.findall(s)) < 2 or s in self.empty or NUMBER.fullmatch(s):
             return None
