@@ -183,7 +183,7 @@ def _sentence_parts(text: str, s0: int, s1: int, req: Requirements) -> list[tupl
 
 def _clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
     out, pos = [], a
-    for m in re.compile(r"[，,；;。：:]").finditer(text, a, b):
+    for m in CLAUSE.finditer(text, a, b):
         out.append((pos, m.start()))
         pos = m.end()
     out.append((pos, b))
