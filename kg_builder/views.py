@@ -27,11 +27,12 @@ SELECT ?m ?doc ?clauseId ?label ?idx ?ben ?benefit ?art ?item ?mS ?mE ?mX ?origi
 } ORDER BY ?m"""
 
 CONDITIONS = PREFIXES + """
-SELECT ?m ?c ?type ?text ?status ?q ?op ?value ?unit ?concept ?origin ?cS ?cE ?cX WHERE {
+SELECT ?m ?c ?type ?text ?status ?q ?qLabel ?from ?op ?value ?unit ?concept ?origin ?cS ?cE ?cX WHERE {
   ?m pk:hasCondition ?c . ?c a ?type ; pk:conditionText ?text ; pk:origin ?origin .
   FILTER(?type IN (pk:QualificationCondition, pk:ThresholdCondition, pk:FlagCondition, pk:IndustryCondition, pk:TextCondition))
   OPTIONAL { ?c pk:qualificationStatus ?status }
-  OPTIONAL { ?c pk:onQuantity/skos:notation ?q }
+  OPTIONAL { ?c pk:onQuantity ?qIri . ?qIri skos:notation ?q . OPTIONAL { ?qIri skos:prefLabel ?qLabel FILTER(lang(?qLabel) = "zh") } }
+  OPTIONAL { ?c pk:statedIn/pk:clauseId ?from }
   OPTIONAL { ?c pk:operator ?op ; pk:thresholdValue ?value ; pk:unit ?unit }
   OPTIONAL { ?c (pk:anyOfQualification|pk:anyOfIndustry|pk:requiresFact)/skos:notation ?concept }
   """ + CITE.format(v="c") + """
@@ -87,7 +88,8 @@ def _attach_conditions(graph: Graph, out: dict, doc_id: str) -> None:
         if key not in seen:
             c = {"kind": CONDITION_KIND[str(r.type).rsplit("#", 1)[1]], "text": str(r.text), "origin": str(r.origin),
                  "citation": {"document": doc_id, "start": int(r.cS), "end": int(r.cE), "quote": str(r.cX)}}
-            for name, term in (("status", r.status), ("quantity", r.q), ("op", r.op), ("value", r.value), ("unit", r.unit)):
+            for name, term in (("status", r.status), ("quantity", r.q), ("quantity_label", r.qLabel), ("op", r.op),
+                               ("value", r.value), ("unit", r.unit), ("stated_in", r["from"])):
                 if term is not None:
                     c[name] = _py(term)
             if c["kind"] == "threshold":
@@ -112,3 +114,23 @@ def _attach_amounts(graph: Graph, out: dict, doc_id: str) -> None:
         if r.unit is not None and str(r.kind) in ("rate", "max_years"):
             a["unit"] = str(r.unit)
         out[str(r.m)]["amounts"].append(a)
+
+
+MINTED = PREFIXES + """
+SELECT ?iri ?id ?label ?unit ?type WHERE {
+  ?iri pk:minted true ; skos:notation ?id ; skos:prefLabel ?label ; a ?type .
+  FILTER(lang(?label) = "zh" && ?type IN (pk:Quantity, pk:Qualification, pk:Flag))
+  OPTIONAL { ?iri pk:unit ?unit }
+} ORDER BY ?id"""
+SCHEME = {"Quantity": "quantity", "Qualification": "qualification", "Flag": "flag"}
+
+
+def minted_concepts(graph: Graph) -> list:
+    """The concepts a graph minted from its text (open vocabulary), as lexicon Concepts, registered so that
+    `Lexicon.concept(id)` finds them in this process too (a graph read back from Turtle carries them)."""
+    from .mint import register
+    out = []
+    for r in graph.query(MINTED):
+        out.append(register(SCHEME[str(r.type).rsplit("#", 1)[1]], str(r.id), str(r.label),
+                            str(r.unit) if r.unit is not None else None))
+    return out

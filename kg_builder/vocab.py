@@ -69,6 +69,8 @@ class PK(DefinedNamespace):
     inclusive: URIRef
     requiresFact: URIRef
     anyOfIndustry: URIRef
+    statedIn: URIRef  # an applicability article stating the condition for the whole document
+    minted: URIRef  # a concept minted from the text (open vocabulary)
     # amounts
     amountKind: URIRef
     baseQuantity: URIRef

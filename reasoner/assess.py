@@ -98,7 +98,7 @@ def _level_key(measure: dict):
         return None
     rest = tuple(sorted((c["kind"], tuple(c.get("concepts") or ()), c.get("status") or "")
                         for c in measure["conditions"] if c["kind"] not in ("threshold", "text")))
-    return (measure["clause"], limits[0]["quantity"], rest), limits[0]["value"]
+    return (measure["clause"], limits[0].get("quantity"), rest), limits[0]["value"]
 
 
 def _levels(results: list[dict], policy) -> list[dict]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph
 
-from kg_builder.views import PREFIXES, measures_json
+from kg_builder.views import PREFIXES, measures_json, minted_concepts
 
 from .config import ReasonerConfig
 
@@ -31,6 +31,7 @@ class Policy:
     rule: dict | None
     text: str | None = None
     by_id: dict = field(default_factory=dict)
+    concepts: tuple = ()  # concepts minted from the text (kg_builder.mint), read from the graph
 
 
 _CACHE: dict[int, tuple[Graph, int, Policy]] = {}
@@ -57,7 +58,8 @@ def _read(graph: Graph) -> Policy:
         m["key"], m["iri"] = key, iris[key]
         for c in m["conditions"]:
             c["iri"] = conds[(key, c["citation"]["start"], c["citation"]["end"])]
-    policy = Policy(doc_id, doc_iri, measures, _rule(graph, doc_id), str(row.text) if row.text else None)
+    policy = Policy(doc_id, doc_iri, measures, _rule(graph, doc_id), str(row.text) if row.text else None,
+                    concepts=tuple(minted_concepts(graph)))
     policy.by_id = {m["id"]: m for m in measures} | {m["key"]: m for m in measures}
     return policy
 
@@ -84,7 +86,7 @@ def condition_vocabulary(policy: Policy) -> ConditionVocabulary:
         for c in m["conditions"]:
             if c["kind"] == "qualification":
                 quals.update(c["concepts"])
-            elif c["kind"] == "threshold":
+            elif c["kind"] == "threshold" and c.get("quantity"):
                 quants.setdefault(c["quantity"], set()).add(c["value"])
             elif c["kind"] == "flag" and c.get("concepts"):
                 flags.update(c["concepts"])

@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from kg_builder.errors import PolicyInputError
 
 from .config import ReasonerConfig
-from .schema import UNIT_FACTORS, validate_profile
+from .schema import UNIT_FACTORS, resolve_labels, validate_profile
 from .vocab import PF, split_fact_property
 
 STATUSES = ("new", "renewed", "held", "none")
@@ -50,6 +50,7 @@ def _amount(raw, unit: str | None) -> Decimal | tuple[Decimal, ...]:
 
 
 def profile_from_dict(data: dict, *, source: str = "<profile>", config: ReasonerConfig = ReasonerConfig()) -> Profile:
+    data = resolve_labels(data, config) if isinstance(data, dict) else data
     validate_profile(data, source=source, config=config)
     quals = {k: ("held" if v is True else "none" if v is False else v) for k, v in data.get("qualifications", {}).items()}
     return Profile(qualifications=quals,
