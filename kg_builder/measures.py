@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .lexicon import Lexicon, alternation
+from .mint import mint
 from .nlp import Finding
+from .numbers import parse_number
+from .rates import count_of
 from .segment import Segment, condition_clauses, enumeration, segments
 
 STRUCTURED = ("qualification", "threshold", "flag", "industry")
@@ -36,8 +39,23 @@ class Amount:
     text: str
     base: str | None = None  # quantity concept id, for ratio kinds
     base_text: str | None = None
-    unit: str | None = None  # for rate
+    unit: str | None = None  # for rate: 元/件, 元/平方米/月
     origin: str = "extracted"
+    currency: str = "CNY"  # a foreign currency stays as written (USD)
+    per: str | None = None  # for rate/max_rate: the count it multiplies (quantity concept id)
+    per_text: str | None = None
+    schedule: list[Step] = field(default_factory=list)  # the amount year by year (前三年…95%，后两年…50%)
+
+
+@dataclass
+class Step:
+    """One period of a schedule: years `first`..`last` (1-based) pay `value` (same kind and base as the amount)."""
+    first: int
+    last: int
+    value: Decimal
+    start: int
+    end: int
+    text: str
 
 
 @dataclass
@@ -79,7 +97,7 @@ class ClauseFacts:
 
 def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
     openers = re.compile(alternation(lexicon.data["benefit_openers"]))
-    grants = [(f.start, f.end) for f in facts.findings if f.kind in ("money", "ratio", "match_ratio")
+    grants = [(f.start, f.end) for f in facts.findings if f.kind in ("money", "ratio", "match_ratio", "negotiated", "uncapped")
               and not _is_threshold_number(facts, f)]
     out: list[Measure] = []
     lead = None
@@ -87,6 +105,10 @@ def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
         if seg.opener is None:
             continue
         found = _measures_of_segment(facts, seg, lexicon, len(out))
+        if out and len(found) == 1 and found[0].amounts and all(a.kind == "uncapped" for a in found[0].amounts):
+            for m in out:  # '奖励金上不封顶': says of the clause's awards that they have no ceiling
+                m.amounts = [*m.amounts, *found[0].amounts]
+            continue
         if _is_lead(facts, seg, found):
             lead = found[0]
             continue
@@ -150,8 +172,20 @@ def _measures_of_segment(facts: ClauseFacts, seg: Segment, lexicon: Lexicon, off
     out = []
     for i, amount in enumerate(tier_amounts):
         own = element_conditions(facts, seg, elements, i, shared) if elements else shared
+        if elements and amount.per:  # '国家标准、行业标准的，每项分别给予30万元、20万元': each counts its own
+            amount = _own_count(amount, facts, seg, elements[i], lexicon)
         out.append(_measure(facts, seg, offset + i, beneficiary, benefit, own, [amount, *rest]))
     return out
+
+
+def _own_count(amount: Amount, facts: ClauseFacts, seg: Segment, element: tuple[int, int], lexicon: Lexicon) -> Amount:
+    from dataclasses import replace
+    rate = next((m.attrs["rate"] for m in facts.of("money", amount.start, amount.end) if m.attrs.get("rate")), None)
+    if rate is None or not rate.bare:
+        return amount
+    own = replace(amount)
+    _per(own, facts, seg, rate, lexicon, element)
+    return own
 
 
 def _measure(facts, seg, index, beneficiary, benefit, conditions, amounts) -> Measure:
@@ -163,18 +197,96 @@ def _amounts(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> list[Amount]
     text, out = facts.text, []
     capped = {id(c.attrs["number"]) for c in facts.of("cap", seg.start, seg.end)}
     for c in facts.of("cap", seg.start, seg.end):
-        out.append(Amount(c.attrs["scope"], c.attrs["value"], c.start, c.end, text[c.start:c.end]))
+        number = c.attrs["number"]
+        a = Amount(c.attrs["scope"], c.attrs["value"], c.start, c.end, text[c.start:c.end],
+                   currency=number.attrs.get("currency", "CNY"))
+        if c.attrs["scope"] == "max_rate":
+            _per(a, facts, seg, number.attrs["rate"], lexicon)
+        out.append(a)
     for m in facts.of("money", seg.start, seg.end):
-        rate = m.attrs.get("unit") is not None  # '按照每平方米每天2元的标准给予' names the amount before 给予
-        if id(m) in capped or _is_threshold_number(facts, m) or (m.start < seg.opener and not rate):
+        rate = m.attrs.get("rate")  # '按照每平方米每天2元的标准给予' names the amount before 给予
+        if id(m) in capped or _is_threshold_number(facts, m) or (m.start < seg.opener and rate is None):
             continue
-        kind = "rate" if rate else "fixed"
-        out.append(Amount(kind, m.attrs["value"], m.start, m.end, text[m.start:m.end], unit=m.attrs.get("unit")))
+        a = Amount("rate" if rate else "fixed", m.attrs["value"], m.start, m.end, text[m.start:m.end],
+                   unit=m.attrs.get("unit"), currency=m.attrs.get("currency", "CNY"))
+        if rate is not None:
+            _per(a, facts, seg, rate, lexicon)
+        out.append(a)
     for kind in ("ratio", "match_ratio"):
         for r in facts.of(kind, seg.start, seg.end):
+            if _is_threshold_number(facts, r):
+                continue
             base, base_text = _base(facts, seg, r, lexicon)
+            kind = "match_ratio" if kind == "ratio" and _higher_level(base_text, lexicon) else kind
+            if kind == "match_ratio":
+                base = _funds_level(facts, seg, base, base_text, lexicon)
+            elif r.attrs.get("cap"):
+                kind = "max_ratio"
             out.append(Amount(kind, r.attrs["value"], r.start, r.end, text[r.start:r.end], base, base_text))
-    return sorted(out, key=lambda a: a.start)
+    for kind in ("negotiated", "uncapped"):
+        for f in facts.of(kind, seg.start, seg.end):
+            out.append(Amount(kind, None, f.start, f.end, text[f.start:f.end]))
+    return _schedule(sorted(out, key=lambda a: a.start), facts, seg, lexicon)
+
+
+def _per(a: Amount, facts: ClauseFacts, seg: Segment, rate, lexicon: Lexicon, context: tuple[int, int] | None = None) -> None:
+    """The count a rate multiplies, named by the words after 每 or, for a bare 每件, by those before it."""
+    lo, hi = context or (seg.start, rate.at)
+    count = count_of(rate, facts.text[lo:hi], lexicon)
+    a.per, a.per_text, a.unit = count.quantity, count.label, rate.unit
+
+
+def _higher_level(base_text: str | None, lexicon: Lexicon) -> bool:
+    """Does a ratio's base name funds received from a higher level ('上级资金', '其获得的扶持金额')?"""
+    spec = lexicon.data.get("higher_level_funds") or {}
+    patterns = spec.get("base") or []
+    patterns = [patterns] if isinstance(patterns, str) else patterns
+    return bool(base_text) and any(re.search(p, base_text) for p in patterns)
+
+
+def _funds_level(facts: ClauseFacts, seg: Segment, base: str | None, base_text: str | None, lexicon: Lexicon) -> str | None:
+    """Which level's funds a match applies to: the one level named in the base or, failing that, in the
+    conditions ('经国家、省、市商务部门认定' names three: funds from any higher level)."""
+    spec = lexicon.data.get("higher_level_funds") or {}
+    if not spec or (base and not _higher_level(base_text, lexicon) and base != spec.get("any")):
+        return base
+    for where in (base_text or "", facts.text[seg.start:seg.opener or seg.end]):
+        levels = [lv["id"] for lv in spec.get("levels", []) if re.search(lv["pattern"], where)]
+        if len(levels) == 1:
+            return levels[0]
+        if len(levels) > 1:
+            return spec.get("any")
+    return base or spec.get("any")
+
+
+def _schedule(amounts: list[Amount], facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> list[Amount]:
+    """'前三年按其对我区经济贡献的95%给予奖励，后两年给予50%的奖励': amounts of one kind each led by a period
+    (前N年 / 后N年 / 第N(至M)年) are one amount paid year by year; the first carries the schedule."""
+    spec = lexicon.data.get("schedule_periods")
+    if not spec:
+        return amounts
+    patterns = {k: re.compile(v) for k, v in spec.items()}
+    text, steps, year, lo = facts.text, [], 0, seg.start
+    for a in (a for a in amounts if a.kind in ("ratio", "fixed", "max_ratio", "rate")):
+        found = sorted((m.start(), k, m) for k, p in patterns.items() for m in p.finditer(text, lo, a.start))
+        lo = a.end
+        if not found:
+            continue
+        _, k, m = found[-1]
+        if k == "nth":
+            first = int(parse_number(m["a"]))
+            last = int(parse_number(m["b"])) if m["b"] else first
+        else:
+            first = 1 if k == "first" else year + 1
+            last = first + int(parse_number(m["n"])) - 1
+        year = last
+        steps.append((a, Step(first, last, a.value, m.start(), a.end, text[m.start():a.end])))
+    if len(steps) < 2 or len({a.kind for a, _ in steps} - {"ratio", "max_ratio"}) > 1:
+        return amounts
+    head = steps[0][0]
+    head.schedule = [s for _, s in steps]
+    later = {id(a) for a, _ in steps[1:]}
+    return [a for a in amounts if id(a) not in later]
 
 
 BASE_OPEN = re.compile(r"(?:按照|按|依据|根据)")
@@ -182,18 +294,30 @@ RESTATED = re.compile(r"比例(?:提高|提升|上调|调整|降低|下调)?(?:�
 
 
 def _base(facts: ClauseFacts, seg: Segment, ratio: Finding, lexicon: Lexicon) -> tuple[str | None, str | None]:
-    """The quantity a ratio applies to: '按照采购合同金额的10%' → procurementContractAmount."""
+    """The quantity a ratio applies to: '按照采购合同金额的10%' → procurementContractAmount; '给予企业对我区经济贡献
+    40%的奖励' → the words after 给予; '给予50%的租金补贴' → the quantity named right after it. A base the
+    dictionary does not know is minted from its words (kg_builder.mint: '对我区经济贡献')."""
     text = facts.text
     lo = max(text.rfind(c, seg.start, ratio.start) for c in "，,") + 1
     lo = max(lo, seg.start)
-    opens = list(BASE_OPEN.finditer(text, lo, ratio.start))
+    opens = list(BASE_OPEN.finditer(text, lo, ratio.start)) or list(GRANT_OPEN.finditer(text, lo, ratio.start))
     phrase = ""
     if opens:
-        phrase = re.sub(r"(的|给予|给|\s)+$", "", text[opens[-1].end():ratio.start])
+        phrase = re.split(r"给予|予以|分别|比例", text[opens[-1].end():ratio.start])[0]
+        phrase = re.sub(r"(的|给|不超过|不高于|最高|\s)+$", "", phrase)
     candidates = [q for q in facts.of("quantity", seg.start, ratio.start) if lexicon.concept(q.attrs["concept"]).unit == "CNY"]
     if phrase:
-        candidates = [q for q in candidates if opens[-1].end() <= q.start] or candidates
+        candidates = [q for q in candidates if opens[-1].end() <= q.start] or \
+            ([] if GRANT_OPEN.match(text, opens[-1].start()) else candidates)
     if not candidates:
+        after = BASE_AFTER.match(text, ratio.end)
+        named = [q for q in facts.of("quantity", ratio.end, seg.end) if after and q.start == after.end()
+                 and lexicon.concept(q.attrs["concept"]).unit == "CNY"]
+        if named:
+            return named[0].attrs["concept"], text[named[0].start:named[0].end]
+        label = OWNER.sub("", phrase)
+        if len(label) >= 2 and not re.search(r"\d|%", label):
+            return mint("quantity", label, "CNY").id, phrase
         return None, phrase or None
     q = max(candidates, key=lambda q: (q.end, q.end - q.start))
     concept, term = q.attrs["concept"], text[q.start:q.end]
@@ -201,6 +325,11 @@ def _base(facts: ClauseFacts, seg: Segment, ratio: Finding, lexicon: Lexicon) ->
         if t.attrs["quantity"] and term in lexicon.concept(t.attrs["quantity"]).short:
             concept = t.attrs["quantity"]
     return concept, phrase or term
+
+
+GRANT_OPEN = re.compile(r"(?:给予|予以)")
+BASE_AFTER = re.compile(r"\s*的\s*")
+OWNER = re.compile(r"^(?:其|该企业|企业|该|买方企业|项目)+")  # whose base it is, not what it is
 
 
 def _carry_bases(measures: list[Measure], text: str) -> None:
@@ -239,7 +368,7 @@ def _benefit(facts: ClauseFacts, seg: Segment) -> str:
 
 def _tiers(facts: ClauseFacts, seg: Segment, amounts: list[Amount]):
     """'分别给予500万元、300万元' → the listed amounts and the listed subjects they align with."""
-    listed = [a for a in amounts if a.kind in ("fixed", "max_total", "max_per_item", "rate")]
+    listed = [a for a in amounts if a.kind in ("fixed", "max_total", "max_per_item", "rate", "ratio", "match_ratio")]
     chain, best = [], []
     for a in listed:
         if chain and re.fullmatch(r"[、和及与或\s]*", facts.text[chain[-1].end:a.start]):
