@@ -98,15 +98,15 @@ class ClauseFacts:
 def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
     openers = re.compile(alternation(lexicon.data["benefit_openers"]))
     grants = [(f.start, f.end) for f in facts.findings if f.kind in ("money", "ratio", "match_ratio", "negotiated", "uncapped")
-              and not _is_threshold_number(facts, f)]
+              and not _is_threshold_number(facts, f) and not (f.kind == "money" and _range_bound(facts.text, f))]
     out: list[Measure] = []
     lead = None
     for seg in segments(facts.text, facts.start, facts.end, openers, grants):
         if seg.opener is None:
             continue
         found = _measures_of_segment(facts, seg, lexicon, len(out))
-        if out and len(found) == 1 and found[0].amounts and all(a.kind == "uncapped" for a in found[0].amounts):
-            for m in out:  # '奖励金上不封顶': says of the clause's awards that they have no ceiling
+        if out and _restates_limits(facts, seg, found, lexicon):
+            for m in out:  # '奖励金上不封顶', '上述奖励金额以1000万元为上限': said of the clause's awards before it
                 m.amounts = [*m.amounts, *found[0].amounts]
             continue
         if _is_lead(facts, seg, found):
@@ -118,6 +118,18 @@ def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
     _carry_bases(out, facts.text)
     _share_aggregate_caps(out, facts.text)
     return out
+
+
+def _restates_limits(facts: ClauseFacts, seg: Segment, found: list[Measure], lexicon: Lexicon) -> bool:
+    """A segment that only limits ('上不封顶'; '上述…以1000万元为上限'; '且不超过其对我区经济贡献的80%')."""
+    if len(found) != 1 or not found[0].amounts:
+        return False
+    kinds = {a.kind for a in found[0].amounts}
+    if kinds == {"uncapped"}:
+        return True
+    back = re.compile(alternation(lexicon.data.get("back_reference", [])))
+    limits = all(k.startswith("max_") or k == "uncapped" for k in kinds)
+    return limits and bool(back.pattern) and back.match(facts.text, seg.start) is not None
 
 
 AGGREGATE = re.compile(r"^(?:单个|每家|每个)(?:企业|单位|机构)[^，,；;。]*?(?:总额|累计|合计)")
@@ -168,14 +180,46 @@ def _measures_of_segment(facts: ClauseFacts, seg: Segment, lexicon: Lexicon, off
     if not tiers:
         return [_measure(facts, seg, offset, beneficiary, benefit, shared, amounts)]
     tier_amounts, elements = tiers
-    rest = [a for a in amounts if a not in tier_amounts]
+    caps = _chain([a for a in amounts if a not in tier_amounts], CAP_KINDS, facts.text)
+    paired = caps if len(caps) == len(tier_amounts) else []  # '最高分别不超过500万元、300万元、100万元'
+    rest = [a for a in amounts if a not in tier_amounts and a not in paired]
+    levels = _levels_named(facts, seg, len(tier_amounts), lexicon)
     out = []
     for i, amount in enumerate(tier_amounts):
         own = element_conditions(facts, seg, elements, i, shared) if elements else shared
         if elements and amount.per:  # '国家标准、行业标准的，每项分别给予30万元、20万元': each counts its own
             amount = _own_count(amount, facts, seg, elements[i], lexicon)
-        out.append(_measure(facts, seg, offset + i, beneficiary, benefit, own, [amount, *rest]))
+        if levels and amount.kind == "match_ratio":  # '获得国家、省、市…资金…分别按照100%、70%、50%配套'
+            from dataclasses import replace
+            amount = replace(amount, base=levels[i])
+        mine = [amount, *([paired[i]] if paired else []), *rest]
+        out.append(_measure(facts, seg, offset + i, beneficiary, benefit, own, sorted(mine, key=lambda a: a.start)))
     return out
+
+
+CAP_KINDS = ("max_total", "max_annual", "max_per_item", "max_per_event", "max_per_investee", "max_rate")
+
+
+def _chain(amounts: list[Amount], kinds, text: str) -> list[Amount]:
+    """The longest run of listed amounts of `kinds` ('50万元、100万元、200万元')."""
+    chain, best = [], []
+    for a in (a for a in amounts if a.kind in kinds):
+        if chain and re.fullmatch(r"[、和及与或\s]*", text[chain[-1].end:a.start]):
+            chain.append(a)
+        else:
+            chain = [a]
+        best = chain if len(chain) > len(best) else best
+    return best
+
+
+def _levels_named(facts: ClauseFacts, seg: Segment, n: int, lexicon: Lexicon) -> list[str]:
+    """The levels of government a clause's conditions list, in order, when there are exactly n of them."""
+    spec = lexicon.data.get("higher_level_funds") or {}
+    where = facts.text[seg.start:seg.opener or seg.end]
+    found = sorted((m.start(), lv["id"]) for lv in spec.get("levels", []) for m in re.finditer(lv["pattern"], where))
+    ids = [cid for _, cid in found]
+    ids = [cid for i, cid in enumerate(ids) if cid not in ids[:i]]
+    return ids if len(ids) == n else []
 
 
 def _own_count(amount: Amount, facts: ClauseFacts, seg: Segment, element: tuple[int, int], lexicon: Lexicon) -> Amount:
@@ -205,7 +249,8 @@ def _amounts(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> list[Amount]
         out.append(a)
     for m in facts.of("money", seg.start, seg.end):
         rate = m.attrs.get("rate")  # '按照每平方米每天2元的标准给予' names the amount before 给予
-        if id(m) in capped or _is_threshold_number(facts, m) or (m.start < seg.opener and rate is None):
+        if id(m) in capped or _is_threshold_number(facts, m) or (m.start < seg.opener and rate is None) \
+                or _range_bound(text, m):
             continue
         a = Amount("rate" if rate else "fixed", m.attrs["value"], m.start, m.end, text[m.start:m.end],
                    unit=m.attrs.get("unit"), currency=m.attrs.get("currency", "CNY"))
@@ -217,7 +262,7 @@ def _amounts(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> list[Amount]
             if _is_threshold_number(facts, r):
                 continue
             base, base_text = _base(facts, seg, r, lexicon)
-            kind = "match_ratio" if kind == "ratio" and _higher_level(base_text, lexicon) else kind
+            kind = "match_ratio" if kind == "ratio" and _higher_level(base_text, lexicon, text[seg.start:seg.end]) else kind
             if kind == "match_ratio":
                 base = _funds_level(facts, seg, base, base_text, lexicon)
             elif r.attrs.get("cap"):
@@ -229,6 +274,15 @@ def _amounts(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> list[Amount]
     return _schedule(sorted(out, key=lambda a: a.start), facts, seg, lexicon)
 
 
+RANGE_NEXT = re.compile(r"\s*(?:[（(]含[)）])?\s*(?:至|到|~|～|—)\s*[\d一二三四五六七八九十]")
+RANGE_PREV = re.compile(r"(?:至|到|~|～|—)\s*$")
+
+
+def _range_bound(text: str, m: Finding) -> bool:
+    """'实缴注册资本100万美元(含)至1000万美元的': the ends of a range the applicant falls in, not awards."""
+    return RANGE_NEXT.match(text, m.end) is not None or RANGE_PREV.search(text, max(0, m.start - 3), m.start) is not None
+
+
 def _per(a: Amount, facts: ClauseFacts, seg: Segment, rate, lexicon: Lexicon, context: tuple[int, int] | None = None) -> None:
     """The count a rate multiplies, named by the words after 每 or, for a bare 每件, by those before it."""
     lo, hi = context or (seg.start, rate.at)
@@ -236,19 +290,24 @@ def _per(a: Amount, facts: ClauseFacts, seg: Segment, rate, lexicon: Lexicon, co
     a.per, a.per_text, a.unit = count.quantity, count.label, rate.unit
 
 
-def _higher_level(base_text: str | None, lexicon: Lexicon) -> bool:
-    """Does a ratio's base name funds received from a higher level ('上级资金', '其获得的扶持金额')?"""
+def _higher_level(base_text: str | None, lexicon: Lexicon, segment: str = "") -> bool:
+    """Does a ratio's base name funds received from a higher level ('上级资金', '其获得的扶持金额'; in a clause
+    that says 配套, '资助金额')?"""
     spec = lexicon.data.get("higher_level_funds") or {}
-    patterns = spec.get("base") or []
-    patterns = [patterns] if isinstance(patterns, str) else patterns
-    return bool(base_text) and any(re.search(p, base_text) for p in patterns)
+    if not base_text or not spec:
+        return False
+    if re.search(spec["base"], base_text):
+        return True
+    return bool(spec.get("matching")) and re.search(spec["matching"], segment) is not None \
+        and re.search(spec["matching_base"], base_text) is not None
 
 
 def _funds_level(facts: ClauseFacts, seg: Segment, base: str | None, base_text: str | None, lexicon: Lexicon) -> str | None:
     """Which level's funds a match applies to: the one level named in the base or, failing that, in the
     conditions ('经国家、省、市商务部门认定' names three: funds from any higher level)."""
     spec = lexicon.data.get("higher_level_funds") or {}
-    if not spec or (base and not _higher_level(base_text, lexicon) and base != spec.get("any")):
+    if not spec or (base and not base.startswith("x_") and not _higher_level(base_text, lexicon)
+                    and base != spec.get("any")):
         return base
     for where in (base_text or "", facts.text[seg.start:seg.opener or seg.end]):
         levels = [lv["id"] for lv in spec.get("levels", []) if re.search(lv["pattern"], where)]
@@ -303,12 +362,18 @@ def _base(facts: ClauseFacts, seg: Segment, ratio: Finding, lexicon: Lexicon) ->
     opens = list(BASE_OPEN.finditer(text, lo, ratio.start)) or list(GRANT_OPEN.finditer(text, lo, ratio.start))
     phrase = ""
     if opens:
-        phrase = re.split(r"给予|予以|分别|比例", text[opens[-1].end():ratio.start])[0]
+        phrase = re.split(r"给予|予以|分别|比例|的?\s*[\d.]+\s*[%％‰]", text[opens[-1].end():ratio.start])[0]
         phrase = re.sub(r"(的|给|不超过|不高于|最高|\s)+$", "", phrase)
+    at = opens[-1].end() if opens else None
+    named = list(BASE_AS.finditer(text, seg.start, ratio.start))
+    if named and not phrase:  # '以年度总产值为基数，给予0.05%的奖励'
+        at, phrase = named[-1].start("base"), named[-1]["base"]
     candidates = [q for q in facts.of("quantity", seg.start, ratio.start) if lexicon.concept(q.attrs["concept"]).unit == "CNY"]
     if phrase:
-        candidates = [q for q in candidates if opens[-1].end() <= q.start] or \
-            ([] if GRANT_OPEN.match(text, opens[-1].start()) else candidates)
+        candidates = [q for q in candidates if at <= q.start and q.end <= at + len(phrase)]
+        for t in facts.of("threshold", seg.start, seg.end):  # '按照成交额的2%' after '技术合同登记成交额超过…'
+            if not candidates and t.attrs["quantity"] and phrase in lexicon.concept(t.attrs["quantity"]).short:
+                return t.attrs["quantity"], phrase
     if not candidates:
         after = BASE_AFTER.match(text, ratio.end)
         named = [q for q in facts.of("quantity", ratio.end, seg.end) if after and q.start == after.end()
@@ -316,7 +381,8 @@ def _base(facts: ClauseFacts, seg: Segment, ratio: Finding, lexicon: Lexicon) ->
         if named:
             return named[0].attrs["concept"], text[named[0].start:named[0].end]
         label = OWNER.sub("", phrase)
-        if len(label) >= 2 and not re.search(r"\d|%", label):
+        operators = {*lexicon.data["thresholds"]["before"], *lexicon.data["cap_words"]}
+        if len(label) >= 2 and not re.search(r"\d|%", label) and not any(label.endswith(w) for w in operators):
             return mint("quantity", label, "CNY").id, phrase
         return None, phrase or None
     q = max(candidates, key=lambda q: (q.end, q.end - q.start))
@@ -327,9 +393,10 @@ def _base(facts: ClauseFacts, seg: Segment, ratio: Finding, lexicon: Lexicon) ->
     return concept, phrase or term
 
 
-GRANT_OPEN = re.compile(r"(?:给予|予以)")
+BASE_AS = re.compile(r"以(?:其)?(?P<base>[^，,；;。以]{2,30}?)为基数")
+GRANT_OPEN = re.compile(r"(?:给予|予以|(?<=最高)为|(?<=不超过)为|不超过|不高于)")
 BASE_AFTER = re.compile(r"\s*的\s*")
-OWNER = re.compile(r"^(?:其|该企业|企业|该|买方企业|项目)+")  # whose base it is, not what it is
+OWNER = re.compile(r"^(?:不超过|不高于|最高|其|该企业|企业|该|买方企业|项目)+")  # whose base it is, not what it is
 
 
 def _carry_bases(measures: list[Measure], text: str) -> None:
@@ -368,14 +435,7 @@ def _benefit(facts: ClauseFacts, seg: Segment) -> str:
 
 def _tiers(facts: ClauseFacts, seg: Segment, amounts: list[Amount]):
     """'分别给予500万元、300万元' → the listed amounts and the listed subjects they align with."""
-    listed = [a for a in amounts if a.kind in ("fixed", "max_total", "max_per_item", "rate", "ratio", "match_ratio")]
-    chain, best = [], []
-    for a in listed:
-        if chain and re.fullmatch(r"[、和及与或\s]*", facts.text[chain[-1].end:a.start]):
-            chain.append(a)
-        else:
-            chain = [a]
-        best = chain if len(chain) > len(best) else best
+    best = _chain(amounts, ("fixed", "max_total", "max_per_item", "rate", "ratio", "match_ratio"), facts.text)
     if len(best) < 2 or "分别" not in facts.text[seg.start:best[0].start]:
         return None
     subject = [c for c in condition_clauses(facts.text, seg) if c[2] == "subject"]

@@ -80,7 +80,7 @@ class Money(_Component):
     def __init__(self, lexicon: Lexicon):
         super().__init__(lexicon)
         t = lexicon.data["thresholds"]
-        self.threshold_before = re.compile(f"(?:{alternation(t['before'])})\\s*$")
+        self.threshold_before = re.compile(f"(?<!不)(?:{alternation(t['before'])})\\s*$")
         self.threshold_after = re.compile(f"\\s*(?:{alternation(t['after'])})")
 
     def __call__(self, doc: Doc) -> Doc:
@@ -99,6 +99,9 @@ class Money(_Component):
                 attrs["currency"] = currency
             add(doc, "money", rate.start if rate else start, rate.end if rate else end, **attrs)
         return doc
+
+
+PRIOR = re.compile(r"[、(（)）]|且|或|以上|以下|[\d.]+\s*(?:万|亿)?元")  # what ends the words before a rate's name
 
 
 class Ratios(_Component):
@@ -139,7 +142,9 @@ class Ratios(_Component):
                        quantity=a["quantity"], number=f)
         op = self.before[before.group().strip()] if before else self.after[after.group().strip().replace(after["grow"] or "", "").strip()]
         phrase_end = before.start() if before else f.start
-        lead = re.match(r"\s*(?:对于|对|且|并且|并|同时|其|年度?|上一?年度)?", text[lo:phrase_end])
+        cut = [m.end() for m in PRIOR.finditer(text, lo, phrase_end)]  # '产值1亿元以上、且同比增幅低于8%'
+        lo = max([lo, *cut])
+        lead = re.match(r"\s*(?:对于|对|且|并且|并|同时|或|其|年度?|上一?年度)?", text[lo:phrase_end])
         start = lo + lead.end() if lead else lo
         label = text[start:phrase_end].strip() + ((after["grow"] or "").strip() if after else "")
         if not label:
@@ -260,6 +265,7 @@ class Caps(_Component):
         fillers = alternation(data.get("cap_fillers", []))
         self.words = re.compile(f"(?:{alternation(data['cap_words'])})\\s*(?:(?:{fillers})\\s*)?(?:一次性)?\\s*$")
         self.scopes = [(s["kind"], re.compile(s["pattern"])) for s in data["cap_scopes"]]
+        self.after = re.compile(f"\\s*(?:{alternation(data.get('cap_after', []))})") if data.get("cap_after") else None
         self.open = [(kind, re.compile(alternation(data.get(key, []))))
                      for kind, key in (("negotiated", "negotiated_words"), ("uncapped", "uncapped_words"))]
 
@@ -269,10 +275,14 @@ class Caps(_Component):
             at = self._number_start(doc.text, f)
             word = self.words.search(doc.text, max(0, at - 10), at)
             enumerated = previous and re.fullmatch(r"[、和及与或\s]*", doc.text[previous.end:f.start])
-            if word:
+            after = self.after.match(doc.text, f.end) if self.after and f.kind == "money" else None
+            if after and not word:  # '以1000万元为上限'
+                previous = add(doc, "cap", f.start, after.end(), value=f.attrs["value"], unit=f.attrs.get("unit"),
+                               scope="max_rate" if f.attrs.get("rate") is not None else "max_total", number=f)
+            elif word:
                 scope_kind, start = self._scope(doc.text, clause_start(doc.text, at), word.start())
                 if f.attrs.get("rate") is not None and scope_kind in ("max_total", "max_annual"):
-                    scope_kind = "max_rate"
+                    scope_kind, start = "max_rate", word.start()  # a ceiling per counted object
                 previous = add(doc, "cap", min(start, f.start), f.end, value=f.attrs["value"], unit=f.attrs.get("unit"),
                                scope=("max_years" if f.kind == "duration" else scope_kind), number=f)
             elif enumerated:

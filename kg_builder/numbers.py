@@ -37,7 +37,7 @@ MONEY_RE = re.compile(rf"(?P<num>{NUM})\s*(?P<mult>千万|亿|万|千)?\s*元")
 FOREIGN_MONEY_RE = re.compile(rf"(?P<num>{NUM})\s*(?P<mult>千万|亿|万|千)?\s*(?P<cur>美元|港元|港币|欧元|英镑)")
 FOREIGN_CURRENCY = {"美元": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR", "英镑": "GBP"}
 PERCENT_RE = re.compile(
-    rf"(?P<pct>\d+(?:\.\d+)?)\s*[%％]|百分之(?P<cnpct>{NUM})|(?P<den>千|万)分之(?P<frac>{NUM})"
+    rf"(?P<pct>\d+(?:\.\d+)?)\s*[%％]|(?P<permille>\d+(?:\.\d+)?)\s*‰|百分之(?P<cnpct>{NUM})|(?P<den>千|万)分之(?P<frac>{NUM})"
 )
 MATCH_RATIO_RE = re.compile(r"(?P<a>\d+(?:\.\d+)?)\s*[:：]\s*(?P<b>\d+(?:\.\d+)?)")
 DURATION_RE = re.compile(rf"(?P<num>{NUM})\s*(?:个)?(?P<unit>年|月|天)")
@@ -82,9 +82,11 @@ def en_money_value(m: re.Match) -> Decimal | None:
 
 
 def percent_value(m: re.Match) -> Decimal:
-    """Fraction for '10%' (0.1), '百分之三十' (0.3), '万分之一' (0.0001)."""
+    """Fraction for '10%' (0.1), '1‰' (0.001), '百分之三十' (0.3), '万分之一' (0.0001)."""
     if m.group("pct"):
         return Decimal(m.group("pct")) / 100
+    if m.group("permille"):
+        return Decimal(m.group("permille")) / 1000
     if m.group("cnpct"):
         return parse_number(m.group("cnpct")) / 100
     denominator = Decimal(1000) if m.group("den") == "千" else Decimal(10_000)

@@ -57,7 +57,7 @@ def _patterns(lexicon: Lexicon):
     lead = re.compile(rf"^(?:{NUMERAL})(?:个|家|名|位)?")
     head = re.compile(rf"^(?:{NUMERAL})(?:个)?(?P<c>{counter})")
     inner = re.compile(rf"(?:{NUMERAL[:-1]})(?P<c>{counter})")
-    holders = re.compile(rf"^(?:{NUMERAL})(?:个|家|名|位)?(?:{alternation(d.get('rate_holders', []))})$")
+    holders = re.compile(rf"^(?:{NUMERAL})(?:个|家|名|位)?(?:{alternation(d.get('rate_holders', []))})")
     period_only = re.compile(rf"^(?:{alternation(periods)})(?!{counter})")  # 每年, 每年安排; not 每月每平方米
     found = (counters, periods, after, stops, lead, head, inner, holders, period_only)
     _CACHE[id(d)] = (d, found)
@@ -130,7 +130,7 @@ def _label(rate: Rate, context: str) -> str:
     '设立体验店'), or for a bare measure word the last phrase before it ('获得国内发明专利授权' + '件')."""
     if not rate.bare:
         core = re.sub(rf"{NUMERAL[:-1]}(?:个|{re.escape(rate.counter)})", "", rate.phrase, count=1) if rate.counter else rate.phrase
-        return core or rate.phrase
+        return core if len(core) > 2 else rate.phrase  # '新增一家' says more than '新增'
     parts = [p for p in re.split(r"[，,；;。：:]", context) if p.strip()]
     last = parts[-1].strip() if parts else ""
     last = TAIL.sub("", LEAD.sub("", last)) or last
