@@ -99,6 +99,9 @@ def _base(measure: dict, profile, config: ReasonerConfig):
     """(per-unit base values | None, factor, description, needs) of the measure's formula. In the description
     {v} stands for one unit's base value."""
     for a in measure["amounts"]:
+        if a["kind"] == "fixed" and a.get("currency", "CNY") != "CNY":  # never a rate in code: the user gives one
+            cur = a["currency"]
+            return None, a["value"], f"定额 {_n(a['value'])} {cur}（折算人民币需汇率）", [(f"{cur}汇率", f"exchange_rates.{cur}")]
         if a["kind"] == "fixed":
             return [Decimal(1)], a["value"], f"定额 {money(a['value'])}", []  # no {v}: shown as is
         if a["kind"] in ("ratio", "match_ratio"):
