@@ -244,13 +244,19 @@ def _amounts(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> list[Amount]
         number = c.attrs["number"]
         a = Amount(c.attrs["scope"], c.attrs["value"], c.start, c.end, text[c.start:c.end],
                    currency=number.attrs.get("currency", "CNY"))
-        if c.attrs["scope"] == "max_rate":
+        if number.attrs.get("rate") is not None and c.attrs["scope"] in ("max_rate", "max_per_item"):
             _per(a, facts, seg, number.attrs["rate"], lexicon)
         out.append(a)
+    pooled = {id(p.attrs["number"]) for p in facts.of("negotiated", seg.start, seg.end) if "number" in p.attrs}
     for m in facts.of("money", seg.start, seg.end):
         rate = m.attrs.get("rate")  # '按照每平方米每天2元的标准给予' names the amount before 给予
-        if id(m) in capped or _is_threshold_number(facts, m) or (m.start < seg.opener and rate is None) \
-                or _range_bound(text, m):
+        if m.start >= seg.opener and rate is None and AWARD_RANGE.search(text, max(seg.opener, m.start - 12), m.start):
+            low = AWARD_RANGE.search(text, max(seg.opener, m.start - 12), m.start)  # '给予20-200万元的奖励'
+            out += [Amount("negotiated", None, low.start(), m.end, text[low.start():m.end]),
+                    Amount("max_total", m.attrs["value"], low.start(), m.end, text[low.start():m.end])]
+            continue
+        if id(m) in capped or id(m) in pooled or _is_threshold_number(facts, m) \
+                or (m.start < seg.opener and rate is None) or _range_bound(text, m):
             continue
         a = Amount("rate" if rate else "fixed", m.attrs["value"], m.start, m.end, text[m.start:m.end],
                    unit=m.attrs.get("unit"), currency=m.attrs.get("currency", "CNY"))
@@ -274,6 +280,7 @@ def _amounts(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> list[Amount]
     return _schedule(sorted(out, key=lambda a: a.start), facts, seg, lexicon)
 
 
+AWARD_RANGE = re.compile(r"[\d.]+\s*(?:万|亿)?(?:元)?\s*(?:-|－|—|~|～|至|到)\s*$")
 RANGE_NEXT = re.compile(r"\s*(?:[（(]含[)）])?\s*(?:至|到|~|～|—)\s*[\d一二三四五六七八九十]")
 RANGE_PREV = re.compile(r"(?:至|到|~|～|—)\s*$")
 

@@ -265,6 +265,11 @@ class Caps(_Component):
         fillers = alternation(data.get("cap_fillers", []))
         self.words = re.compile(f"(?:{alternation(data['cap_words'])})\\s*(?:(?:{fillers})\\s*)?(?:一次性)?\\s*$")
         self.scopes = [(s["kind"], re.compile(s["pattern"])) for s in data["cap_scopes"]]
+        self.period = re.compile(f"(?:{alternation(data.get('period_words', []))})\\s*$") if data.get("period_words") else None
+        self.measured = set(data.get("measured_counters", []))
+        pools = alternation(data.get("pool_words", []))
+        self.pool = (re.compile(f"(?:{pools})\\s*$"), re.compile(f"\\s*(?:{alternation(data.get('pool_after', []))})")) \
+            if pools else None
         self.after = re.compile(f"\\s*(?:{alternation(data.get('cap_after', []))})") if data.get("cap_after") else None
         self.open = [(kind, re.compile(alternation(data.get(key, []))))
                      for kind, key in (("negotiated", "negotiated_words"), ("uncapped", "uncapped_words"))]
@@ -276,13 +281,24 @@ class Caps(_Component):
             word = self.words.search(doc.text, max(0, at - 10), at)
             enumerated = previous and re.fullmatch(r"[、和及与或\s]*", doc.text[previous.end:f.start])
             after = self.after.match(doc.text, f.end) if self.after and f.kind == "money" else None
-            if after and not word:  # '以1000万元为上限'
+            period = self.period.search(doc.text, max(0, at - 6), at) if self.period and f.kind == "duration" else None
+            if self.pool and f.kind == "money" and self.pool[0].search(doc.text, max(0, f.start - 3), f.start) \
+                    and self.pool[1].match(doc.text, f.end):  # '每年安排500万元资金': shared, no fixed sum each
+                add(doc, "negotiated", f.start, self.pool[1].match(doc.text, f.end).end(), pool=f.attrs["value"], number=f)
+                previous = None
+                continue
+            if period and not word:  # '连续3年', '补贴期限为3年'
+                previous = add(doc, "cap", period.start(), f.end, value=f.attrs["value"], unit=f.attrs.get("unit"),
+                               scope="max_years", number=f)
+            elif after and not word:  # '以1000万元为上限'
                 previous = add(doc, "cap", f.start, after.end(), value=f.attrs["value"], unit=f.attrs.get("unit"),
-                               scope="max_rate" if f.attrs.get("rate") is not None else "max_total", number=f)
+                               scope="max_total", number=f)
             elif word:
                 scope_kind, start = self._scope(doc.text, clause_start(doc.text, at), word.start())
-                if f.attrs.get("rate") is not None and scope_kind in ("max_total", "max_annual"):
-                    scope_kind, start = "max_rate", word.start()  # a ceiling per counted object
+                rate = f.attrs.get("rate")
+                if rate is not None and scope_kind in ("max_total", "max_annual"):  # a ceiling per unit or object
+                    scope_kind, start = ("max_rate" if rate.counter in self.measured or rate.unit.count("/") > 1
+                                         else "max_per_item"), word.start()
                 previous = add(doc, "cap", min(start, f.start), f.end, value=f.attrs["value"], unit=f.attrs.get("unit"),
                                scope=("max_years" if f.kind == "duration" else scope_kind), number=f)
             elif enumerated:

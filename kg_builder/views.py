@@ -86,6 +86,10 @@ def measures_json(graph: Graph, doc_id: str) -> list[dict]:
                     "citation": {"document": doc_id, "start": int(r.mS), "end": int(r.mE), "quote": str(r.mX)}}
     _attach_conditions(graph, out, doc_id)
     _attach_amounts(graph, out, doc_id)
+    for m in out.values():  # the measure's schedule over years, where one of its amounts is paid year by year
+        plan = next((a["schedule"] for a in m["amounts"] if a.get("schedule")), None)
+        if plan:
+            m["schedule"] = plan
     return [out[k] for k in sorted(out, key=_sort_key)]
 
 
@@ -123,7 +127,7 @@ def _attach_amounts(graph: Graph, out: dict, doc_id: str) -> None:
             a["base"] = str(r.baseText or r.base or "")
             if r.base is not None:
                 a["base_quantity"] = str(r.base)
-        if r.unit is not None and str(r.kind) in ("rate", "max_years", "max_rate"):
+        if r.unit is not None:  # rate, max_rate, a per-object max_per_item (元/艘), max_years
             a["unit"] = str(r.unit)
         if r.currency is not None:
             a["currency"] = str(r.currency)

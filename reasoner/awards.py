@@ -135,6 +135,15 @@ def _ceilings(measure: dict, profile, config: ReasonerConfig) -> list[tuple[Deci
     return out
 
 
+def _objects(amounts: list[dict], profile) -> Decimal:
+    """How many objects a per-object cap applies to ('每新增一条航线最高300万元' × routes), 1 when unknown."""
+    for a in amounts:
+        per = (a.get("per") or {}).get("quantity") if a["kind"] in PER_UNIT else None
+        if per and per in profile.quantities:
+            return sum(_units(profile.quantities[per]), Decimal(0))
+    return Decimal(1)
+
+
 def _open_notes(measure: dict) -> str:
     kinds = {a["kind"]: a for a in measure["amounts"]}
     notes = []
@@ -165,7 +174,7 @@ def compute(measure: dict, profile, config: ReasonerConfig = ReasonerConfig()) -
             a["per"]["label"] if a.get("per") else a.get("base") or "计量基数") + "（未知）"
         needs = [] if known else ([(a["per"]["label"], a["per"]["quantity"])] if a.get("per") else
                                   [(a.get("base") or "计量基数", a.get("base_quantity") or "base")])
-    n = len(units) if units else 1
+    n = len(units) if units else _objects(amounts, profile)
     caps = [c for c in (overall, (per_unit[0] * n, per_unit[1]) if per_unit else None) if c]
     cap = min(caps)[0] if caps else None
     if units is None:
@@ -182,7 +191,7 @@ def compute(measure: dict, profile, config: ReasonerConfig = ReasonerConfig()) -
             step += f"，受{CAP_ZH[per_unit[1]]} {money(per_unit[0])} 限制 → {_n(value)}"
         steps.append(step)
         total += value
-    arithmetic = "；".join(steps) + (f"；合计 {_n(total)}" if n > 1 else "")
+    arithmetic = "；".join(steps) + (f"；合计 {_n(total)}" if len(units) > 1 else "")
     if overall and total > overall[0]:
         total, bound = overall[0], overall[1]
         arithmetic += f"；受{CAP_ZH[overall[1]]} {money(overall[0])} 限制 → {_n(total)}"
