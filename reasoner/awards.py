@@ -100,8 +100,10 @@ def _base(measure: dict, profile, config: ReasonerConfig):
     {v} stands for one unit's base value."""
     for a in measure["amounts"]:
         if a["kind"] == "fixed" and a.get("currency", "CNY") != "CNY":  # never a rate in code: the user gives one
-            cur = a["currency"]
-            return None, a["value"], f"定额 {_n(a['value'])} {cur}（折算人民币需汇率）", [(f"{cur}汇率", f"exchange_rates.{cur}")]
+            cur, rate = a["currency"], getattr(profile, "exchange_rates", {}).get(a["currency"])
+            if rate is None:
+                return None, a["value"], f"定额 {_n(a['value'])} {cur}（折算人民币需汇率）", [(f"{cur}汇率", f"exchange_rates.{cur}")]
+            return [rate], a["value"], f"定额 {_n(a['value'])} {cur} × 汇率 {{v}}（用户提供）", []
         if a["kind"] == "fixed":
             return [Decimal(1)], a["value"], f"定额 {money(a['value'])}", []  # no {v}: shown as is
         if a["kind"] in ("ratio", "match_ratio"):

@@ -157,3 +157,23 @@ def test_usd_amounts_stay_usd():
     [m] = measures_json(result.graph, result.doc_id)
     [t] = [c for c in m["conditions"] if c["kind"] == "threshold"]
     assert (t["value"], t["unit"]) == (Decimal(30000000), "USD")
+
+
+def test_profile_converts_usd_only_with_the_users_rate():
+    """'年营业收入100万美元' converts to yuan with the profile's own exchange_rates; without one it is refused."""
+    from kg_builder.errors import PolicyInputError
+    from reasoner.profile import profile_from_dict
+    p = profile_from_dict({"quantities": {"revenue": {"value": 100, "unit": "万美元"}}, "exchange_rates": {"USD": 7.1}})
+    assert p.quantities["revenue"] == Decimal("7100000")
+    with pytest.raises(PolicyInputError, match="exchange_rates.USD"):
+        profile_from_dict({"quantities": {"revenue": {"value": 100, "unit": "万美元"}}})
+
+
+def test_award_in_usd_needs_the_users_rate():
+    """A fixed sum the text states in 美元 is estimated in yuan only with the rate the profile gives."""
+    result = build_graph("测试办法\n\n第一条 对新设立的外资研发中心，给予10万美元奖励。\n", config=BuildConfig(apply_reviews=False))
+    [m] = measures_json(result.graph, result.doc_id)
+    assert [(a["kind"], a["value"], a["currency"]) for a in m["amounts"]] == [("fixed", Decimal(100000), "USD")]
+    assert compute(m, Profile()).estimate is None
+    assert "exchange_rates.USD" in [f for _, f in compute(m, Profile()).needs]
+    assert compute(m, Profile(exchange_rates={"USD": Decimal("7.1")})).estimate == Decimal("710000")
