@@ -75,6 +75,8 @@ def clause_facts(structure: Structure, node: Node, lexicon_path) -> ClauseFacts:
     for f in moved.values():  # thresholds and caps point at the number they consume
         if "number" in f.attrs:
             f.attrs["number"] = moved[id(f.attrs["number"])]
+        if f.attrs.get("rate") is not None:  # a per-object rate's positions (kg_builder.rates.Rate)
+            f.attrs["rate"] = f.attrs["rate"].moved(a)
     found = list(moved.values())
     article, item = _article_and_item(structure, node)
     return ClauseFacts(structure.text, node.clause, node.label, article, item, a, b, found)

@@ -39,14 +39,23 @@ SELECT ?m ?c ?type ?text ?status ?q ?qLabel ?from ?op ?value ?unit ?concept ?ori
 } ORDER BY ?c ?concept"""
 
 AMOUNTS = PREFIXES + """
-SELECT ?m ?a ?kind ?value ?base ?baseText ?unit ?origin ?aS ?aE ?aX WHERE {
-  ?m pk:hasAmount ?a . ?a pk:amountKind ?kindIri ; schema:value ?value ; pk:origin ?origin .
+SELECT ?m ?a ?kind ?value ?base ?baseText ?unit ?currency ?per ?perText ?origin ?aS ?aE ?aX WHERE {
+  ?m pk:hasAmount ?a . ?a pk:amountKind ?kindIri ; pk:origin ?origin .
   BIND(STRAFTER(STR(?kindIri), "#") AS ?kind)
+  OPTIONAL { ?a schema:value ?value }
   OPTIONAL { ?a pk:baseQuantity/skos:notation ?base }
   OPTIONAL { ?a pk:baseText ?baseText }
   OPTIONAL { ?a pk:unit ?unit }
+  OPTIONAL { ?a schema:currency ?currency }
+  OPTIONAL { ?a pk:perQuantity ?per . OPTIONAL { ?a pk:perText ?perText } }
   """ + CITE.format(v="a") + """
 } ORDER BY ?a"""
+
+STEPS = PREFIXES + """
+SELECT ?a ?st ?first ?last ?value ?stS ?stE ?stX WHERE {
+  ?a pk:scheduleStep ?st . ?st pk:firstYear ?first ; pk:lastYear ?last ; schema:value ?value .
+  """ + CITE.format(v="st") + """
+} ORDER BY ?a ?first"""
 
 CONDITION_KIND = {"QualificationCondition": "qualification", "ThresholdCondition": "threshold",
                   "FlagCondition": "flag", "IndustryCondition": "industry", "TextCondition": "text"}
@@ -78,6 +87,10 @@ def measures_json(graph: Graph, doc_id: str) -> list[dict]:
                     "citation": {"document": doc_id, "start": int(r.mS), "end": int(r.mE), "quote": str(r.mX)}}
     _attach_conditions(graph, out, doc_id)
     _attach_amounts(graph, out, doc_id)
+    for m in out.values():  # the measure's schedule over years, where one of its amounts is paid year by year
+        plan = next((a["schedule"] for a in m["amounts"] if a.get("schedule")), None)
+        if plan:
+            m["schedule"] = plan
     return [out[k] for k in sorted(out, key=_sort_key)]
 
 
@@ -104,15 +117,26 @@ def _attach_conditions(graph: Graph, out: dict, doc_id: str) -> None:
 
 def _attach_amounts(graph: Graph, out: dict, doc_id: str) -> None:
     rows = sorted(graph.query(AMOUNTS), key=lambda r: _sort_key(str(r.a)))
+    steps: dict[str, list] = {}
+    for r in graph.query(STEPS):
+        steps.setdefault(str(r.a), []).append(
+            {"years": [int(r.first), int(r.last)], "value": _py(r.value),
+             "citation": {"document": doc_id, "start": int(r.stS), "end": int(r.stE), "quote": str(r.stX)}})
     for r in rows:
         a = {"kind": str(r.kind), "value": _py(r.value), "origin": str(r.origin),
              "citation": {"document": doc_id, "start": int(r.aS), "end": int(r.aE), "quote": str(r.aX)}}
-        if str(r.kind) in ("ratio", "match_ratio"):
+        if str(r.kind) in ("ratio", "match_ratio", "max_ratio"):
             a["base"] = str(r.baseText or r.base or "")
             if r.base is not None:
                 a["base_quantity"] = str(r.base)
-        if r.unit is not None and str(r.kind) in ("rate", "max_years"):
+        if r.unit is not None:  # rate, max_rate, a per-object max_per_item (元/艘), max_years
             a["unit"] = str(r.unit)
+        if r.currency is not None:
+            a["currency"] = str(r.currency)
+        if r.per is not None:
+            a["per"] = {"quantity": str(r.per).rstrip("/").rsplit("/", 1)[-1], "label": str(r.perText or "")}
+        if str(r.a) in steps:
+            a["schedule"] = sorted(steps[str(r.a)], key=lambda s: s["years"])
         out[str(r.m)]["amounts"].append(a)
 
 

@@ -20,7 +20,8 @@ FACT = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(万|亿|
                   r"|\b(is|are|have|has|got|became|certified)\b", re.I)
 AMOUNT_KINDS = {"fixed": "定额", "max_annual": "年度上限", "max_total": "上限", "max_per_item": "单项上限",
                 "max_per_event": "单个展会上限", "max_per_investee": "每家被投企业上限",
-                "max_years": "年限上限", "ratio": "比例", "match_ratio": "配套比例"}
+                "max_years": "年限上限", "ratio": "比例", "match_ratio": "配套比例",
+                "max_rate": "单价上限", "max_ratio": "比例上限", "negotiated": "无固定金额", "uncapped": "无上限"}
 
 
 def validate_question(question) -> str:
@@ -78,16 +79,22 @@ def yuan(value: Decimal) -> str:
 
 
 def amount_text(a: dict) -> str:
-    kind, value = a["kind"], Decimal(a["value"])
-    if kind == "ratio":
+    kind = a["kind"]
+    if a.get("value") is None:  # 一事一议 / 上不封顶: said, not a number
+        return f"{AMOUNT_KINDS.get(kind, kind)}（{a['citation']['quote']}）"
+    value = Decimal(a["value"])
+    if kind in ("ratio", "max_ratio"):
         shown = f"{(value * 100).normalize():f}%"
     elif kind == "match_ratio":
         shown = f"1:{value.normalize():f}"
     elif kind == "max_years":
         shown = f"{value.normalize():f}年"
+    elif a.get("currency", "CNY") != "CNY":
+        shown = f"{value.normalize():f} {a['currency']}"
     else:
         shown = yuan(value)
-    return f"{AMOUNT_KINDS.get(kind, kind)} {shown}"
+    per = a.get("unit", "").split("/", 1)[1] if kind in ("rate", "max_rate") and "/" in (a.get("unit") or "") else ""
+    return f"{AMOUNT_KINDS.get(kind, kind)} {shown}" + (f"/{per}" if per else "")
 
 
 def compose_answer(p: Passage, *, index: ClauseIndex) -> str:

@@ -69,7 +69,10 @@ def decide(measure: dict, outcomes: dict, subject: str, profile: Profile, config
     return {"clause": measure["clause"], "measure": measure["id"], "label": measure["label"], "status": status,
             "estimate_yuan": award.estimate if status == "eligible" else None,
             "cap_yuan": award.cap, "cap_bound": award.bound if status == "eligible" else None,
-            "arithmetic": award.arithmetic, "period_years": award.period_years, "reasons": reasons, "missing": missing,
+            "arithmetic": award.arithmetic, "period_years": award.period_years,
+            "no_fixed_amount": any(a["kind"] == "negotiated" for a in measure["amounts"]),  # 一事一议 / 研究确定
+            "no_cap": any(a["kind"] == "uncapped" for a in measure["amounts"]),  # 上不封顶
+            "reasons": reasons, "missing": missing,
             "missing_fields": list(dict.fromkeys(fields)),
             "citation": measure["citation"]}
 
