@@ -117,6 +117,9 @@ def run(args) -> int:
     import csv
 
     from reasoner.batch import SUMMARY_FIELDS, assess_many
+    if args.text is not None and not args.text.strip():
+        raise PolicyInputError("--text", "is empty or whitespace only",
+                               expected="the enterprise described in Chinese or English, e.g. 我们是新认定的高企")
     built = cached_build(args.corpus)
     if args.replay:
         return _replay(args, built)
