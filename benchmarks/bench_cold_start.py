@@ -67,6 +67,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--checkout", type=Path, action="append", default=[], help="another checkout to time too")
+    ap.add_argument("--skip-self", action="store_true", help="time only the --checkout ones")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from qa_app.e5_onnx import ensure_e5_onnx
@@ -75,7 +76,7 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, load average {os.getloadavg()[0]:.1f}, "
           f"median of {args.runs}; wall s / cpu s (user+sys)")
     with tempfile.TemporaryDirectory(prefix="policykg-bench-") as tmp:
-        for checkout in [ROOT, *args.checkout]:
+        for checkout in [*([] if args.skip_self else [ROOT]), *args.checkout]:
             print(f"\n{checkout}")
             for name, modes in bench(checkout.resolve(), args.runs, models, Path(tmp)).items():
                 print(f"  {name:14s} " + "   ".join(f"{mode}: {w:.2f} / {c:.2f}" for mode, (w, c) in modes.items()))
