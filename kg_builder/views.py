@@ -75,7 +75,13 @@ def _sort_key(iri: str):
 
 
 def measures_json(graph: Graph, doc_id: str) -> list[dict]:
-    """One object per measure, in the shape `policykg measures --json` prints."""
+    """One object per measure, in the shape `policykg measures --json` prints (read once per graph from
+    kg_builder.cache.cached_build and kept beside it; a fresh copy on every call)."""
+    from .cache import memo
+    return memo(graph, f"measures.{doc_id}", lambda: _measures_json(graph, doc_id))
+
+
+def _measures_json(graph: Graph, doc_id: str) -> list[dict]:
     out: dict[str, dict] = {}
     for r in graph.query(MEASURES):
         art, item = _py(r.art), _py(r.item)

@@ -150,6 +150,6 @@ def index_from_build(result, *, config: RetrievalConfig = RetrievalConfig(), enc
 @lru_cache(maxsize=4)
 def load_index(corpus: Path, config: RetrievalConfig = RetrievalConfig()) -> ClauseIndex:
     """Build (once per process) the index of a policy file."""
-    from kg_builder.build import build_source
+    from kg_builder.cache import cached_build
 
-    return index_from_build(build_source(corpus), config=config)
+    return index_from_build(cached_build(corpus), config=config)

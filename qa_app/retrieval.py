@@ -87,7 +87,7 @@ def _cache_file(model: str, prefix: str, texts: list[str]) -> Path:
 
 def embed_passages(encoder, texts: list[str]) -> np.ndarray:
     """Passage vectors, computed once per (model, prefix, texts) and cached as .npy."""
-    path = _cache_file(encoder.name, getattr(encoder, "passage_prefix", ""), texts)
+    path = _cache_file(getattr(encoder, "cache_name", encoder.name), getattr(encoder, "passage_prefix", ""), texts)
     if path.exists():
         vectors = np.load(path)
         if vectors.shape == (len(texts), encoder.dim):

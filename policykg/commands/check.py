@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg_builder.build import build_source
+from kg_builder.cache import cached_build
 from kg_builder.config import DEFAULT_CORPUS
 from kg_builder.errors import PolicyInputError
 from policykg.jsonout import dumps, number
@@ -117,7 +117,10 @@ def run(args) -> int:
     import csv
 
     from reasoner.batch import SUMMARY_FIELDS, assess_many
-    built = build_source(args.corpus)
+    if args.text is not None and not args.text.strip():
+        raise PolicyInputError("--text", "is empty or whitespace only",
+                               expected="the enterprise described in Chinese or English, e.g. 我们是新认定的高企")
+    built = cached_build(args.corpus)
     if args.replay:
         return _replay(args, built)
     groups = [tuple(g.split(",")) for g in args.same_project]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg_builder.build import build_source
+from kg_builder.cache import cached_build
 from kg_builder.config import DEFAULT_CORPUS
 from kg_builder.views import measures_json
 from policykg.jsonout import dumps
@@ -17,7 +17,7 @@ def add_parser(sub):
 
 
 def run(args) -> int:
-    result = build_source(args.corpus)
+    result = cached_build(args.corpus)
     items = measures_json(result.graph, result.doc_id)
     if args.json:
         print(dumps(items, indent=1))

@@ -20,7 +20,8 @@ def lexicon():
 
 @st.cache_resource
 def store(corpus: str, review_dir: str):
-    return sparql.make_store(loaded(corpus, review_dir).build.graph.serialize(format="turtle"))
+    """The console's query workers (processes killed at the time limit; sparql.Console)."""
+    return sparql.Console(loaded(corpus, review_dir).build.graph.serialize(format="turtle"))
 
 
 def current():

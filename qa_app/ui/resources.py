@@ -43,10 +43,10 @@ class Loaded:
 
 
 def load(cfg: AppConfig) -> Loaded:
-    from kg_builder.build import build_source
+    from kg_builder.cache import cached_build
     from kg_builder.config import BuildConfig
     from kg_builder.views import measures_json
-    build = build_source(cfg.corpus, config=BuildConfig(review_dir=cfg.review_dir))
+    build = cached_build(cfg.corpus, config=BuildConfig(review_dir=cfg.review_dir))  # rebuilt when a review changes
     labels = {c.clause: c.label for c in build.extraction.structure.clauses()}
     return Loaded(build, measures_json(build.graph, build.doc_id), labels)
 
