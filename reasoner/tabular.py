@@ -202,14 +202,14 @@ class DuckDBEngine:
     def prep(self, sql: str, raw: pa.Table) -> pa.Table:
         self.con.register("raw", raw)
         try:
-            return self.con.sql(sql).fetch_arrow_table()
+            return self.con.sql(sql).to_arrow_table()
         finally:
             self.con.unregister("raw")
 
     def run(self, sql: str, table: pa.Table) -> pa.Table:
         self.con.register("enterprises", table)
         try:
-            return self.con.sql(sql).fetch_arrow_table()
+            return self.con.sql(sql).to_arrow_table()
         finally:
             self.con.unregister("enterprises")
 
@@ -360,3 +360,66 @@ def _prefetch(it: Iterator[Chunk]) -> Iterator[Chunk]:
         while (part := nxt.result()) is not None:
             nxt = pool.submit(next, it, None)
             yield part
+
+
+def profiles(path: Path, *, config: ReasonerConfig = ReasonerConfig()):
+    """(row, Profile | PolicyInputError) for every row of a .csv or .parquet registry (the per-profile path)."""
+    source = str(path)
+    for part in chunks(path, chunk=5000, config=config):
+        for j, n in enumerate(part.rows):
+            yield n, part.problems.get(j) or row_profile(n, part.row_dict(j), source=source, config=config)
+
+
+def profiles_table(profiles: dict, compiled, *, scale: int = 6) -> tuple[pa.Table, dict]:
+    """Profiles → the typed input table of the compiled SQL (`_row` numbers the profiles in order), and the
+    profiles it cannot hold (a quantity with one value per unit), {IRI: Profile}."""
+    rows, rest = [], {}
+    for iri, p in profiles.items():
+        if not all(_fits(v, scale) for v in p.quantities.values()):
+            rest[iri] = p
+        else:
+            rows.append((iri, p))
+    cols: dict = {"_row": pa.array(range(len(rows)), pa.int64()), "_id": pa.array([i for i, _ in rows], pa.string())}
+    for col in compiled.columns.values():
+        if col.scheme == "quantity":
+            cols[col.name] = pa.array([p.quantities.get(col.concept) for _, p in rows], pa.decimal128(38, 6))
+        elif col.scheme == "qualification":
+            cols[col.name] = pa.array([p.qualifications.get(col.concept) for _, p in rows], pa.string())
+        elif col.scheme == "flag":
+            cols[col.name] = pa.array([p.flags.get(col.concept) for _, p in rows], pa.bool_())
+        elif col.scheme == "industry":
+            cols[col.name] = pa.array([p.industry for _, p in rows], pa.string())
+        else:
+            values = [p.roles if col.name == "_roles" else p.confirmed for _, p in rows]
+            cols[col.name] = pa.array([";" + ";".join(v) + ";" for v in values], pa.string())
+    return pa.table(cols), rest
+
+
+def engine_outcomes(profiles: dict, policy, *, engine: str, config: ReasonerConfig = ReasonerConfig()) -> dict:
+    """{(IRI, check IRI): "failing"|"missing"} from the compiled SQL on DuckDB or Spark — what
+    reasoner.fast.run_embedded gives; profiles the SQL cannot hold (or a policy it cannot compile) use it."""
+    from .columnar import Unsupported, compile_policy
+    from .fast import run_embedded
+    try:
+        compiled = compile_policy(policy, config=config)
+    except Unsupported:
+        return run_embedded(profiles, policy, config=config)
+    table, rest = profiles_table(profiles, compiled)
+    runner = make_engine(engine)
+    try:
+        result = runner.run(compiled.outcomes_sql, table)
+    finally:
+        runner.close()
+    out = run_embedded(rest, policy, config=config) if rest else {}
+    iris = table.column("_id").to_pylist()
+    names = {0: None, 1: "missing", 2: "failing"}
+    for k, check in enumerate(compiled.checks):
+        for row, value in zip(result.column("_row").to_pylist(), result.column(f"o{k}").to_pylist()):
+            if value:
+                out[(iris[row], check)] = names[value]
+    return out
+
+
+def _fits(v, scale: int) -> bool:
+    """One value (not one per unit) with at most `scale` decimals that the SQL holds exactly."""
+    return not isinstance(v, tuple) and v.is_finite() and v.as_tuple().exponent >= -scale and abs(v) < 10 ** MAX_DIGITS
