@@ -10,9 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg_builder.build import build_source
-from kg_builder.config import DEFAULT_CORPUS
 from kg_builder.errors import PolicyInputError
+from policykg import corpusargs
 from policykg.jsonout import dumps, number
 
 
@@ -28,8 +27,9 @@ def add_parser(sub):
     p.add_argument("--replay", type=Path, metavar="AUDIT.ttl",
                    help="re-run a decision recorded with --audit; print the differences (exit 1 if any)")
     p.add_argument("--out", type=Path, help="write results to FILE: .csv (one row per enterprise) or .jsonl")
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="policy text")
-    p.add_argument("--as-of", type=_day, help="check on this day (YYYY-MM-DD) against the policy's in-force dates")
+    corpusargs.add(p)
+    p.add_argument("--as-of", type=_day, help="check on this day (YYYY-MM-DD) against the policy's in-force dates; "
+                   "of several versions of a document (replaces: in its metadata) the one in force that day")
     p.add_argument("--same-project", action="append", default=[], metavar="ID,ID",
                    help="measure ids that are the same project (no-duplication rule); repeatable")
     return p
@@ -83,7 +83,12 @@ def summary(report: dict) -> str:
         if r["status"] == "eligible":
             est = f"约{number(r['estimate_yuan'])}元" if r["estimate_yuan"] is not None else "金额待定"
             cap = f"（上限{number(r['cap_yuan'])}元）" if r["cap_yuan"] is not None else ""
-            lines.append(f"✔ {r['label']} {r['measure']}：符合，{est}{cap}" + ("（不计入合计）" if r.get("forgone") else ""))
+            where = f"《{r['document_title']}》" if len(report.get("documents") or ()) > 1 else ""
+            lines.append(f"✔ {where}{r['label']} {r['measure']}：符合，{est}{cap}" + ("（不计入合计）" if r.get("forgone") else ""))
+            if r.get("application_window"):
+                lines.append(f"   申请时间：{r['application_window']['text']}（{r['guides'][0]['title']}）")
+            if r.get("checklist"):
+                lines.append("   申请材料：" + "；".join(i["item"] for i in r["checklist"]))
         elif r["status"] == "ineligible" and any(c in "".join(r["reasons"]) for c in "还差须"):
             lines.append("✘ " + "；".join(r["reasons"]))
     if report.get("policy", {}).get("note"):
@@ -116,10 +121,11 @@ def _write(out, fmt: str, key, item, writer) -> None:
 def run(args) -> int:
     import csv
 
-    from reasoner.batch import SUMMARY_FIELDS, assess_many
-    built = build_source(args.corpus)
+    from reasoner.batch import SUMMARY_FIELDS
+    from reasoner.library import assess_many_library, selected
+    library = corpusargs.library(args)
     if args.replay:
-        return _replay(args, built)
+        return _replay(args, library)
     groups = [tuple(g.split(",")) for g in args.same_project]
     items = list(_profiles(args))
     if args.audit and len(items) != 1:
@@ -133,8 +139,12 @@ def run(args) -> int:
     bar = _progress(len(items))
     failures = 0
     try:
-        for key, item in assess_many(items, built.graph, same_project=groups, as_of=args.as_of, engine=args.engine,
-                                     progress=bar.update):
+        docs = selected(library, args.doc, args.as_of)[0]
+        if args.audit and len(docs) != 1:
+            raise PolicyInputError(str(args.audit), f"--audit records a decision on one document, got {len(docs)}",
+                                   expected="--doc ID or --corpus FILE")
+        for key, item in assess_many_library(items, library, only=args.doc, same_project=groups, as_of=args.as_of,
+                                             engine=args.engine, progress=bar.update):
             if isinstance(item, PolicyInputError):
                 failures += 1
                 bar.write(f"policykg: error: {item}", file=sys.stderr)
@@ -147,6 +157,7 @@ def run(args) -> int:
                 print(dumps(item) if args.json else summary(item))
             if args.audit and not isinstance(item, PolicyInputError):
                 from reasoner.audit import audit_turtle
+                built = docs[0].build
                 args.audit.write_text(audit_turtle(item, built.graph, corpus_text=built.text), encoding="utf-8")
     finally:
         bar.close()
@@ -157,9 +168,12 @@ def run(args) -> int:
     return 2 if failures else 0
 
 
-def _replay(args, built) -> int:
+def _replay(args, library) -> int:
     from reasoner.audit import replay
-    diffs = replay(_read_file(args.replay), built.graph, corpus_text=built.text)
+    turtle = _read_file(args.replay)
+    docs = [d for d in library.policies(args.doc) if f"{d.build.doc_iri}/" in turtle] or library.policies(args.doc)
+    built = docs[0].build  # the document the decision was recorded on
+    diffs = replay(turtle, built.graph, corpus_text=built.text)
     for d in diffs:
         print(d)
     print(f"policykg: {args.replay}: " + (f"{len(diffs)} differences" if diffs else "reproduced"), file=sys.stderr)
