@@ -333,11 +333,16 @@ def guide_conditions(guide: Guide, config: BuildConfig = BuildConfig()) -> list:
     for a, b, level in guide.items("conditions"):
         facts = ClauseFacts(guide.text, "guide", "申请条件", None, None, a, b,
                             span_findings(guide.text, a, b, config.lexicon_path))
-        found = [c for c in structured(facts, a, b, None) if c.kind != "threshold" or c.quantity]
-        if len(found) < len(structured(facts, a, b, None)):
+        statuses = facts.of("status", a, b)
+        one = {f.attrs["status"] for f in statuses}
+        status = one.pop() if len(one) == 1 else None  # 首次认定或通过复审: two statuses stay words to confirm
+        every = structured(facts, a, b, status)
+        found = [c for c in every if c.kind != "threshold" or c.quantity]
+        if len(found) < len(every):
             found = []
+        read = found + ([f for f in statuses] if status and found else [])
         rest = guide.text[a:b]
-        for c in sorted(found, key=lambda c: -c.start):
+        for c in sorted(read, key=lambda c: -c.start):
             rest = rest[:c.start - a] + rest[c.end - a:]
         if len(re.sub(r"[^\u4e00-\u9fff]|[的等及和与或在为是须以上下含]", "", rest)) >= 6 or not found:
             found.append(Condition("text", a, b, guide.text[a:b]))

@@ -172,7 +172,10 @@ def _iri(doc: Document, config: BuildConfig = BuildConfig()) -> str:
 
 
 def _clauses(doc: Document) -> dict[str, tuple[int, int]]:
-    return {n.clause: (n.start, n.end) for n in doc.build.extraction.structure.clauses()}
+    """Clause id → span; articles also by their number (第三条 with items is not itself a clause)."""
+    root = doc.build.extraction.structure.root
+    out = {str(n.number): (n.start, n.end) for n in root.walk() if n.kind == "article" and n.number is not None}
+    return out | {n.clause: (n.start, n.end) for n in doc.build.extraction.structure.clauses()}
 
 
 def _candidates(doc: Document) -> list[dict]:
@@ -216,7 +219,9 @@ def _link_guide(library: Library, doc: Document, config: BuildConfig) -> None:
             cited = docs[c.document]
             target = URIRef(_iri(cited))
             if c.clause:
-                target = cited.build.graph.value(predicate=PK.clauseId, object=Literal(c.clause)) or target
+                cg = cited.build.graph
+                target = cg.value(predicate=PK.clauseId, object=Literal(c.clause)) or next(
+                    (s for s in cg.subjects(ELI.number, Literal(c.clause)) if (s, RDF.type, PK.Article) in cg), target)
             g.add((node, ELI.cites, target))
             g.add((me, ELI.cites, target))
         library.citations[doc.doc_id].append(

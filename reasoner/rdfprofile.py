@@ -2,6 +2,7 @@
 Oxigraph (embedded bulk load or a server's Graph Store endpoint)."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
@@ -16,7 +17,10 @@ def confirmed_iris(profile: Profile, policy) -> list[str]:
     out = []
     for ref in profile.confirmed:
         m = policy.by_id.get(ref) if policy else None
-        out += [c["iri"] for c in m["conditions"] if c["kind"] == "text"] if m else [ref]
+        if m:
+            out += [c["iri"] for c in m["conditions"] if c["kind"] == "text"]
+        elif re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", ref):  # a condition IRI; a measure of another document is skipped
+            out.append(ref)
     return out
 
 
