@@ -163,8 +163,8 @@ def _describe(g: Graph, doc: Document) -> None:
     d = URIRef(_iri(doc))
     g.add((d, PK.documentKind, Literal(doc.kind)))
     g.add((d, PK.shortTitle, Literal(doc.short_title, lang="zh")))
-    if doc.source.meta.get("replaces"):
-        g.add((d, PK.replaces, Literal(str(doc.source.meta["replaces"]))))
+    if replaces(doc):
+        g.add((d, PK.replaces, Literal(replaces(doc))))
 
 
 def _iri(doc: Document, config: BuildConfig = BuildConfig()) -> str:
@@ -318,14 +318,22 @@ def _day(value) -> date | None:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+def replaces(doc: Document) -> str:
+    """The id of the version this document replaces (`replaces: ID` or `[ID]` in its metadata), or ''."""
+    value = doc.source.meta.get("replaces")
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else None
+    return str(value or "")
+
+
 def choose_versions(docs: list[Document], as_of: date | None) -> tuple[list[Document], list[dict]]:
     by_id = {d.doc_id: d for d in docs}
-    replaced = {str(d.source.meta["replaces"]) for d in docs if str(d.source.meta.get("replaces") or "") in by_id}
+    replaced = {replaces(d) for d in docs if replaces(d) in by_id}
     chosen, notes = [], []
     for head in (d for d in docs if d.doc_id not in replaced):  # the newest version of each chain
         chain = [head]
-        while str(chain[-1].source.meta.get("replaces") or "") in by_id and len(chain) <= len(docs):
-            chain.append(by_id[str(chain[-1].source.meta["replaces"])])
+        while replaces(chain[-1]) in by_id and len(chain) <= len(docs):
+            chain.append(by_id[replaces(chain[-1])])
         pick = _pick(chain, as_of)
         chosen.append(pick)
         for other in chain:
