@@ -206,3 +206,46 @@ def test_as_of_checks_the_version_in_force_that_day(tmp_path):
     amount = {r["document"]: r["estimate_yuan"] for rep in (before, after) for r in rep["results"]
               if r["clause"] == "3.2" and r["status"] == "eligible"}
     assert amount == {"de_draft": Decimal(200000), "de_final": Decimal(300000)}
+
+
+@pytest.fixture(scope="module")
+def binhe(tmp_path_factory):
+    """A policy and a made-up guide implementing its 第三条（二） (tests/data/library/binhe)."""
+    folder = tmp_path_factory.mktemp("binhe")
+    for f in ("digital_economy.txt", "digital_economy.meta.yaml"):
+        shutil.copy(POLICIES / f, folder)
+    for f in (ROOT / "tests" / "data" / "library" / "binhe").iterdir():
+        shutil.copy(f, folder)
+    return folder
+
+
+def test_check_json_gives_the_guides_checklist_window_and_office_cited(binhe, tmp_path, capsys):
+    from policykg.cli import main
+    profile = tmp_path / "p.json"
+    profile.write_text(json.dumps({"id": "p", "qualifications": {"HighTechEnterprise": "new"},
+                                   "confirmed": ["digital_economy/3.2-1"]}), encoding="utf-8")
+    assert main(["check", str(profile), "--json", "--corpus", str(binhe)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    guide = (binhe / "binhe_gaoqi_guide.txt").read_text(encoding="utf-8")
+    r = next(r for r in report["results"] if r["measure"] == "digital_economy/3.2-1")
+    assert r["status"] == "eligible" and r["guides"] == [{"document": "binhe_gaoqi_guide",
+                                                          "title": "国家高新技术企业认定奖励办事指南"}]
+    assert [i["item"] for i in r["checklist"]] == ["滨河区高新技术企业奖励申请表（原件，加盖公章）",
+                                                   "国家高新技术企业证书（复印件，核原件）", "营业执照（复印件）。"]
+    for cited in [i["citation"] for i in r["checklist"]] + [r["application_window"]["citation"], r["office"]["citation"]]:
+        assert cited["document"] == "binhe_gaoqi_guide" and guide[cited["start"]:cited["end"]] == cited["quote"]
+    assert (r["application_window"]["opens"], r["application_window"]["closes"]) == ("2026-03-01", "2026-03-31")
+    # the guide's condition names two statuses (首次认定或通过复审): kept verbatim, to confirm
+    renewed = next(r for r in report["results"] if r["measure"] == "digital_economy/3.2-2")
+    assert renewed["status"] == "ineligible" and "checklist" not in renewed
+    other = next(r for r in report["results"] if r["measure"] == "digital_economy/3.3-1")
+    assert "checklist" not in other
+
+
+def test_build_lists_guide_citations_and_writes_the_union_graph(binhe, tmp_path, capsys):
+    from policykg.cli import main
+    assert main(["build", "--corpus", str(binhe), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "cites 《滨河区促进数字经济高质量发展若干措施》第三条 → digital_economy 第3条" in out
+    assert "implements: digital_economy/3.2-1, digital_economy/3.2-2" in out
+    assert (tmp_path / "library.ttl").stat().st_size > 0 and (tmp_path / "binhe_gaoqi_guide.ttl").stat().st_size > 0
