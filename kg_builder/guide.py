@@ -30,6 +30,8 @@ MARK = re.compile(rf"[ \t\u3000]*(?:第[{CN}\d]+部分|[{CN}]+[、.．]|[（(][{
 TITLE = re.compile(r"《([^《》\n]+)》")
 NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d+\s*号")
 ARTICLE = re.compile(rf"第([{CN}百零〇\d]+)条")
+ITEM = re.compile(rf"第?[（(]([{CN}\d]+)[）)]项?")
+PAREN = re.compile(r"\s*[（(]([^（）()]*?)[）)]")
 DAY = re.compile(r"(?:(?P<y>\d{4})\s*年)?\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?")
 RANGE = re.compile(rf"(?P<a>{DAY.pattern.replace('?P<', '?P<a')})\s*(?:-|－|—|–|~|～|至|到)+\s*"
                    rf"(?P<b>{DAY.pattern.replace('?P<', '?P<b')})")
@@ -58,6 +60,7 @@ class Citation:
     number: str | None  # 文号
     article: int | None
     document: str | None = None
+    item: int | None = None  # 第三条第（一）项
     clause: str | None = None  # the cited article's clause id, when found
     target: tuple[int, int] | None = None  # its span in the cited document
     note: str | None = None  # why it is unresolved
@@ -91,7 +94,8 @@ class Guide:
 def _heading_pattern(words: dict) -> re.Pattern:
     alts = sorted(((w, k) for k, ws in words["sections"].items() for w in ws), key=lambda x: -len(x[0]))
     names = "|".join(re.escape(w) for w, _ in alts)
-    return re.compile(rf"(?P<mark>{MARK.pattern})?[【\[]?(?P<word>{names})[】\]]?[ \t\u3000]*(?:[：:](?P<rest>.*)|$)")
+    return re.compile(rf"(?P<mark>{MARK.pattern})?(?:[【\[](?P<bword>{names})[】\]][ \t\u3000：:]*(?P<brest>.*)"
+                      rf"|(?P<word>{names})[ \t\u3000]*(?:[：:](?P<rest>.*)|$))")
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
@@ -120,16 +124,17 @@ def sections(text: str, words: dict | None = None) -> dict[str, Section]:
     found, style = [], None
     for a, b in _lines(text, 0, len(text)):
         m = pattern.match(text, a, b)
-        if not m or (m.group("rest") is None and m.end() < b):
+        if not m or (m.group("rest") is None and m.group("bword") is None and m.end() < b):
             continue
+        word, rest = ("bword", "brest") if m.group("bword") else ("word", "rest")
         mark = (m.group("mark") or "").strip()
         kind_of_mark = _mark_style(mark)
         if style is None:
             style = kind_of_mark
         elif kind_of_mark != style:
             continue
-        body = m.start("rest") if m.group("rest") is not None else b
-        found.append((kinds[m.group("word")], (m.start("word"), m.end("word")), body, a))
+        body = m.start(rest) if m.group(rest) else b
+        found.append((kinds[m.group(word)], (m.start(word), m.end(word)), body, a))
     out: dict[str, Section] = {}
     for i, (kind, heading, body, line_start) in enumerate(found):
         end = found[i + 1][3] if i + 1 < len(found) else _appendix_start(text, body)
@@ -196,14 +201,20 @@ def basis_citations(guide: Guide) -> list[Citation]:
         for i, t in enumerate(titles):
             nxt = titles[i + 1].start() if i + 1 < len(titles) else b
             end, number = t.end(), None
-            n = re.compile(r"\s*[（(]([^（）()]*?)[）)]").match(text, t.end(), nxt)
-            if n and NUMBER.search(n.group(1)):
-                end, number = n.end(), _norm_number(NUMBER.search(n.group(1)).group())
+            for n in PAREN.finditer(text, t.end(), nxt):  # （文号） or （试行）, right after the title
+                if text[end:n.start()].strip():
+                    break
+                end = n.end()
+                if NUMBER.search(n.group(1)):
+                    number = _norm_number(NUMBER.search(n.group(1)).group())
             art = ARTICLE.search(text, end, nxt)
-            article = None
+            article, item = None, None
             if art and not text[end:art.start()].strip("，,及和的 \u3000"):
                 article, end = article_number(art.group(1)), art.end()
-            out.append(Citation(t.start(), end, t.group(1), number, article))
+                it = ITEM.match(text, end, nxt)
+                if it:
+                    item, end = article_number(it.group(1)), it.end()
+            out.append(Citation(t.start(), end, t.group(1), number, article, item=item))
             taken.append((t.start(), end))
         line = [c for c in out if a <= c.start < b]
         for n in NUMBER.finditer(text, a, b):  # 关于印发《…》的通知（文号）, or a 文号 on its own
@@ -249,9 +260,10 @@ def resolve_citations(guide: Guide, documents: dict[str, dict]) -> None:
             continue
         c.document = doc
         if c.article is not None:
-            span = documents[doc]["clauses"].get(str(c.article))
+            key = f"{c.article}.{c.item}" if c.item else str(c.article)
+            span = documents[doc]["clauses"].get(key) or documents[doc]["clauses"].get(str(c.article))
             if span:
-                c.clause, c.target = str(c.article), span
+                c.clause, c.target = key if documents[doc]["clauses"].get(key) else str(c.article), span
             else:
                 c.note = f"{doc}中没有第{c.article}条"
 

@@ -225,14 +225,19 @@ def _link_guide(library: Library, doc: Document, config: BuildConfig) -> None:
             g.add((node, ELI.cites, target))
             g.add((me, ELI.cites, target))
         library.citations[doc.doc_id].append(
-            {"title": c.title, "number": c.number, "article": c.article, "document": c.document, "clause": c.clause,
+            {"title": c.title, "number": c.number, "article": c.article, "item": c.item, "document": c.document,
+             "clause": c.clause,
              "resolved": c.document is not None, "note": c.note,
              "citation": {"document": doc.doc_id, "start": c.start, "end": c.end, "quote": doc.text[c.start:c.end]},
              "target": _target(docs[c.document], c) if c.document else None})
     cited = [c.document for c in guide.citations if c.document and docs[c.document].grants]
     implemented = [i for i in (doc.source.meta.get("implements") or []) if i in docs and docs[i].grants]
     pool = [docs[i] for i in dict.fromkeys(cited or implemented)] or [d for d in docs.values() if d.grants]
-    clauses = implemented_clauses(guide, doc.title, [c for d in pool for c in _candidates(d)])
+    articles = {(c.document, c.clause) for c in guide.citations if c.clause and c.document in {d.doc_id for d in pool}}
+    candidates = [c for d in pool for c in _candidates(d)  # 第三条: its items only; 第三条第（一）项: that item
+                  if not articles or any(c["document"] == a and (c["clause"] == k or c["clause"].startswith(k + "."))
+                                         for a, k in articles)]
+    clauses = implemented_clauses(guide, doc.title, candidates)
     extras = _guide_extras(doc)
     conditions = guide_conditions(guide, config)
     for n, c in enumerate(clauses, 1):

@@ -249,3 +249,26 @@ def test_build_lists_guide_citations_and_writes_the_union_graph(binhe, tmp_path,
     assert "cites 《滨河区促进数字经济高质量发展若干措施》第三条 → digital_economy 第3条" in out
     assert "implements: digital_economy/3.2-1, digital_economy/3.2-2" in out
     assert (tmp_path / "library.ttl").stat().st_size > 0 and (tmp_path / "binhe_gaoqi_guide.ttl").stat().st_size > 0
+
+
+def test_guides_of_other_layouts_bracketed_and_inline_headings(tmp_path):
+    """【申报条件】-style headings with the content on the same line, 一、申请条件：… inline, 1、 items, a cited
+    title followed by （试行）and 第三条第（一）项, no metadata at all."""
+    for f in ("digital_economy.txt", "digital_economy.meta.yaml"):
+        shutil.copy(POLICIES / f, tmp_path)
+    for f in (ROOT / "tests" / "data" / "library" / "layouts").iterdir():
+        shutil.copy(f, tmp_path)
+    lib = build_library(tmp_path)
+    bracket, inline = lib.documents["bracket_headings_guide"], lib.documents["inline_headings_guide"]
+    assert bracket.kind == inline.kind == "guide"
+    [c] = lib.citations["bracket_headings_guide"]
+    assert (c["document"], c["article"], c["item"], c["clause"]) == ("digital_economy", 3, 1, "3.1")
+    assert c["citation"]["quote"] == "《滨河区促进数字经济高质量发展若干措施》（试行）第三条第（一）项"
+    assert {m for m, links in lib.links.items() if any(x["guide"] == "bracket_headings_guide" for x in links)} == \
+        {"digital_economy/3.1-1", "digital_economy/3.1-2", "digital_economy/3.1-3"}
+    w = bracket.guide.window
+    assert (w["opens"], w["closes"]) == (date(2025, 4, 1), date(2025, 4, 30))
+    assert bracket.guide.office["text"] == "滨河区经济和信息化局（滨河大道8号）"
+    assert [inline.text[a:b] for a, b, _ in inline.guide.items("materials")] == ["申请表", "研发费用专项审计报告。"]
+    assert inline.guide.office["text"] == "区政务服务中心3号窗口" and inline.guide.window is None  # 受理时间 = hours
+    assert lib.citations["inline_headings_guide"][0]["document"] == "digital_economy"
