@@ -148,6 +148,11 @@ def _appendix_start(text: str, start: int) -> int:
     return start + m.start() if m else len(text)
 
 
+def body_end(text: str) -> int:
+    """Where a guide's appended forms (附件：1.申请表 …) begin; the end of the text if none."""
+    return _appendix_start(text, 0)
+
+
 def _mark_style(mark: str) -> str:
     if not mark:
         return "none"

@@ -149,6 +149,7 @@ def index_from_build(result, *, config: RetrievalConfig = RetrievalConfig(), enc
 
 def index_from_library(library, *, config: RetrievalConfig = RetrievalConfig(), encoder=None) -> ClauseIndex:
     """Index every document of a kg_builder.library.Library (one file: exactly index_from_build)."""
+    from kg_builder.guide import body_end
     from kg_builder.outline import parse_structure
     from kg_builder.views import measures_json
     from qa_app.retrieval import build_library_index
@@ -160,7 +161,8 @@ def index_from_library(library, *, config: RetrievalConfig = RetrievalConfig(), 
             index.extras["title"] = doc.short_title
             return index
     docs = [(d.doc_id, d.short_title, d.text,
-             d.build.extraction.structure if d.build is not None else parse_structure(d.text, source=d.doc_id))
+             d.build.extraction.structure if d.build is not None else
+             parse_structure(d.text[:body_end(d.text)], source=d.doc_id))  # a guide without its appended forms
             for d in library.documents.values()]
     index = build_library_index(docs, name=str(library.path), config=config, encoder=encoder)
     by_clause: dict[tuple, list] = {}
