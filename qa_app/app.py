@@ -21,7 +21,8 @@ def body():
     c1, c2, c3 = st.columns(3)
     c1.metric(t("doc", lang), meta.get("title_en" if lang == "en" else "title") or loaded.build.doc_id)
     c2.metric(t("status", lang), meta.get("status") or "—")
-    c3.metric(t("measures", lang), len(loaded.measures))
+    c3.metric(t("measures", lang), sum(m.get("document", loaded.build.doc_id) == loaded.build.doc_id
+                                       for m in loaded.measures))
     if loaded.library is not None and len(loaded.library.documents) > 1:
         st.subheader(t("library", lang))
         st.dataframe(pd.DataFrame([{"id": d.doc_id, t("kind", lang): d.kind, t("doc", lang): d.title,
