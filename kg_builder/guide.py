@@ -31,6 +31,7 @@ TITLE = re.compile(r"《([^《》\n]+)》")
 NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d+\s*号")
 ARTICLE = re.compile(rf"第([{CN}百零〇\d]+)条")
 ITEM = re.compile(rf"第?[（(]([{CN}\d]+)[）)]项?")
+LEAD = re.compile(r"^(?:根据|依据|依照|按照|参照|按)")
 PAREN = re.compile(r"\s*[（(]([^（）()]*?)[）)]")
 DAY = re.compile(r"(?:(?P<y>\d{4})\s*年)?\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?")
 RANGE = re.compile(rf"(?P<a>{DAY.pattern.replace('?P<', '?P<a')})\s*(?:-|－|—|–|~|～|至|到)+\s*"
@@ -228,8 +229,12 @@ def basis_citations(guide: Guide) -> list[Citation]:
             owner = next((c for c in reversed(line) if c.number is None and c.end <= n.start()), None)
             if owner is not None:
                 owner.number, owner.end = _norm_number(n.group()), max(owner.end, n.end())
-            else:
-                out.append(Citation(n.start(), n.end(), None, _norm_number(n.group()), None))
+                continue
+            start = n.start() + (len(lead.group()) if (lead := LEAD.match(n.group())) else 0)
+            end, article, art = n.end(), None, ARTICLE.match(text, n.end() + (text[n.end():n.end() + 1] == "文"), b)
+            if art:
+                article, end = article_number(art.group(1)), art.end()
+            out.append(Citation(start, end, None, _norm_number(text[start:n.end()]), article))
     return out
 
 

@@ -272,3 +272,17 @@ def test_guides_of_other_layouts_bracketed_and_inline_headings(tmp_path):
     assert [inline.text[a:b] for a, b, _ in inline.guide.items("materials")] == ["申请表", "研发费用专项审计报告。"]
     assert inline.guide.office["text"] == "区政务服务中心3号窗口" and inline.guide.window is None  # 受理时间 = hours
     assert lib.citations["inline_headings_guide"][0]["document"] == "digital_economy"
+
+
+def test_a_citation_by_document_number_alone_resolves_through_the_metadata(tmp_path):
+    import yaml
+    shutil.copy(POLICIES / "digital_economy.txt", tmp_path)
+    meta = yaml.safe_load((POLICIES / "digital_economy.meta.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "digital_economy.meta.yaml").write_text(
+        yaml.safe_dump({**meta, "doc_number": "滨经信〔2025〕3号"}, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "by_number_guide.txt").write_text(
+        "数字经济奖励办事指南\n一、政策依据\n根据滨经信［2025］3号文第四条\n二、申请条件\n（一）数字经济企业。\n"
+        "三、申请材料\n（一）申请表。\n", encoding="utf-8")
+    [c] = build_library(tmp_path).citations["by_number_guide"]
+    assert (c["number"], c["document"], c["clause"]) == ("滨经信〔2025〕3号", "digital_economy", "4")
+    assert c["citation"]["quote"] == "滨经信［2025］3号文第四条"
