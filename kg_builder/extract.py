@@ -67,17 +67,21 @@ def _article_and_item(structure: Structure, node: Node) -> tuple[int | None, int
     return node.number, None
 
 
-def clause_facts(structure: Structure, node: Node, lexicon_path) -> ClauseFacts:
-    nlp = make_nlp(lexicon_path)
-    a, b = node.body_start, node.end
-    doc = nlp(structure.text[a:b])
+def span_findings(text: str, a: int, b: int, lexicon_path) -> list[Finding]:
+    """What the pipeline finds in text[a:b], with absolute offsets."""
+    doc = make_nlp(lexicon_path)(text[a:b])
     moved = {id(f): Finding(f.kind, f.start + a, f.end + a, dict(f.attrs)) for f in doc.user_data.get("findings", [])}
     for f in moved.values():  # thresholds and caps point at the number they consume
         if "number" in f.attrs:
             f.attrs["number"] = moved[id(f.attrs["number"])]
         if f.attrs.get("rate") is not None:  # a per-object rate's positions (kg_builder.rates.Rate)
             f.attrs["rate"] = f.attrs["rate"].moved(a)
-    found = list(moved.values())
+    return list(moved.values())
+
+
+def clause_facts(structure: Structure, node: Node, lexicon_path) -> ClauseFacts:
+    a, b = node.body_start, node.end
+    found = span_findings(structure.text, a, b, lexicon_path)
     article, item = _article_and_item(structure, node)
     return ClauseFacts(structure.text, node.clause, node.label, article, item, a, b, found)
 

@@ -27,7 +27,7 @@ SELECT ?m ?doc ?clauseId ?label ?idx ?ben ?benefit ?art ?item ?mS ?mE ?mX ?origi
 } ORDER BY ?m"""
 
 CONDITIONS = PREFIXES + """
-SELECT ?m ?c ?type ?text ?status ?q ?qLabel ?from ?op ?value ?unit ?concept ?origin ?cS ?cE ?cX WHERE {
+SELECT ?m ?c ?type ?text ?status ?q ?qLabel ?from ?op ?value ?unit ?concept ?origin ?cS ?cE ?cX ?cDoc WHERE {
   ?m pk:hasCondition ?c . ?c a ?type ; pk:conditionText ?text ; pk:origin ?origin .
   FILTER(?type IN (pk:QualificationCondition, pk:ThresholdCondition, pk:FlagCondition, pk:IndustryCondition, pk:TextCondition))
   OPTIONAL { ?c pk:qualificationStatus ?status }
@@ -35,6 +35,7 @@ SELECT ?m ?c ?type ?text ?status ?q ?qLabel ?from ?op ?value ?unit ?concept ?ori
   OPTIONAL { ?c pk:statedIn/pk:clauseId ?from }
   OPTIONAL { ?c pk:operator ?op ; pk:thresholdValue ?value ; pk:unit ?unit }
   OPTIONAL { ?c (pk:anyOfQualification|pk:anyOfIndustry|pk:requiresFact)/skos:notation ?concept }
+  OPTIONAL { ?c pk:citation/oa:hasSource ?cDoc }
   """ + CITE.format(v="c") + """
 } ORDER BY ?c ?concept"""
 
@@ -74,6 +75,11 @@ def _sort_key(iri: str):
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", iri)]
 
 
+def doc_of(iri, default: str) -> str:
+    """The document id of a document IRI (its last path segment)."""
+    return str(iri).rstrip("/").rsplit("/", 1)[-1] if iri is not None else default
+
+
 def measures_json(graph: Graph, doc_id: str) -> list[dict]:
     """One object per measure, in the shape `policykg measures --json` prints (read once per graph from
     kg_builder.cache.cached_build and kept beside it; a fresh copy on every call)."""
@@ -86,7 +92,7 @@ def _measures_json(graph: Graph, doc_id: str) -> list[dict]:
     for r in graph.query(MEASURES):
         art, item = _py(r.art), _py(r.item)
         key = str(r.m)
-        out[key] = {"id": f"{doc_id}/{r.clauseId}-{r.idx}", "article": int(art) if art is not None else None,
+        out[key] = {"id": f"{doc_id}/{r.clauseId}-{r.idx}", "document": doc_id, "article": int(art) if art is not None else None,
                     "item": int(item) if item is not None else None, "label": str(r.label),
                     "clause": str(r.clauseId), "beneficiary": str(r.ben), "benefit": str(r.benefit),
                     "origin": str(r.origin), "conditions": [], "amounts": [],
@@ -106,7 +112,8 @@ def _attach_conditions(graph: Graph, out: dict, doc_id: str) -> None:
         key = str(r.c)
         if key not in seen:
             c = {"kind": CONDITION_KIND[str(r.type).rsplit("#", 1)[1]], "text": str(r.text), "origin": str(r.origin),
-                 "citation": {"document": doc_id, "start": int(r.cS), "end": int(r.cE), "quote": str(r.cX)}}
+                 "citation": {"document": doc_of(r.cDoc, doc_id), "start": int(r.cS), "end": int(r.cE),
+                              "quote": str(r.cX)}}
             for name, term in (("status", r.status), ("quantity", r.q), ("quantity_label", r.qLabel), ("op", r.op),
                                ("value", r.value), ("unit", r.unit), ("stated_in", r["from"])):
                 if term is not None:
@@ -118,7 +125,7 @@ def _attach_conditions(graph: Graph, out: dict, doc_id: str) -> None:
         if r.concept is not None:
             seen[key].setdefault("concepts", []).append(str(r.concept))
     for m in out.values():
-        m["conditions"].sort(key=lambda c: c["citation"]["start"])
+        m["conditions"].sort(key=lambda c: (c["citation"]["document"] != doc_id, c["citation"]["start"]))
 
 
 def _attach_amounts(graph: Graph, out: dict, doc_id: str) -> None:

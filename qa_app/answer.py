@@ -48,7 +48,7 @@ def describes_enterprise(question: str) -> bool:
     return bool(m) and bool(FACT.search(question[m.end():]))
 
 
-def check_eligibility(question: str, *, index: ClauseIndex) -> tuple[object | None, str | None]:
+def check_eligibility(question: str, *, index: ClauseIndex, documents=()) -> tuple[object | None, str | None]:
     """The `check --text` path through reasoner, imported lazily: (result, None) or (None, note)."""
     try:
         from reasoner.assess import assess
@@ -57,7 +57,11 @@ def check_eligibility(question: str, *, index: ClauseIndex) -> tuple[object | No
         return None, f"eligibility check unavailable: {err}"
     try:
         profile = profile_from_text(question)
-        result = assess(profile, index.extras["graph"])
+        if index.extras.get("library") is not None:
+            from reasoner.library import assess_library
+            result = assess_library(profile, index.extras["library"], only=documents)
+        else:
+            result = assess(profile, index.extras["graph"])
     except PolicyInputError as err:
         return None, f"eligibility check could not read the question: {err}"
     return _plain(result), None
@@ -99,36 +103,39 @@ def amount_text(a: dict) -> str:
 
 def compose_answer(p: Passage, *, index: ClauseIndex) -> str:
     """Label, the measures' quoted spans and their amounts read from the graph; the body if none."""
-    measures = index.extras.get("measures", {}).get(p.clause, [])
+    measures = index.extras.get("measures", {}).get((p.document, p.clause) if p.document else p.clause, [])
     by_quote: dict[str, list[str]] = {}  # measures read from one sentence share its quote
     for m in measures:
         by_quote.setdefault(m["citation"]["quote"], []).extend(amount_text(a) for a in m["amounts"])
     parts = [q + (f"（{'；'.join(dict.fromkeys(a))}）" if a else "") for q, a in by_quote.items()]
-    body = "；".join(parts) or index.text[p.body_start:p.end].strip()
+    body = "；".join(parts) or index.text_of(p)[p.body_start:p.end].strip()
     return f"{p.label}：{body}"
 
 
 def answer_of(p: Passage, score: float, *, index: ClauseIndex) -> dict:
-    raw = index.text[p.body_start:p.end]
+    text, document = index.text_of(p), index.document_of(p)
+    raw = text[p.body_start:p.end]
     start = p.body_start + len(raw) - len(raw.lstrip())  # body without surrounding blank space
     end = p.end - (len(raw) - len(raw.rstrip()))
-    quote = index.text[start:end]
+    quote = text[start:end]
     return {"clause": p.clause, "label": p.label, "score": round(score, 4), "quote": quote,
-            "answer": compose_answer(p, index=index),
-            "citation": {"document": index.document, "start": start, "end": end, "quote": quote}}
+            "answer": compose_answer(p, index=index), "document": document,
+            "document_title": index.titles.get(document) or index.extras.get("title") or document,
+            "citation": {"document": document, "start": start, "end": end, "quote": quote}}
 
 
-def ask(question, *, index: ClauseIndex, k: int = 5) -> dict:
-    """Rank the clauses for a question; self-descriptions also run the eligibility check."""
+def ask(question, *, index: ClauseIndex, k: int = 5, documents=()) -> dict:
+    """Rank the clauses for a question (of `documents` only, if given); self-descriptions also run the
+    eligibility check."""
     q = validate_question(question)
     scores = all_scores(q, index=index)
-    out = {"question": q, "answers": [answer_of(p, s, index=index) for p, s in search(q, index=index, k=k, scores=scores)],
-           "eligibility": None}
+    ranked = search(q, index=index, k=k, scores=scores, documents=documents)
+    out = {"question": q, "answers": [answer_of(p, s, index=index) for p, s in ranked], "eligibility": None}
     if float(scores["bm25"].max()) < index.config.low_confidence_bm25:
         out["low_confidence"] = True
         out["note"] = "没有条款与问题的用词相符，以下结果可能不相关 / no clause shares the question's words; results may be off-topic"
     if describes_enterprise(q):
-        out["eligibility"], note = check_eligibility(q, index=index)
+        out["eligibility"], note = check_eligibility(q, index=index, documents=documents)
         if note:
             out["note"] = "；".join(filter(None, [out.get("note"), note]))
     return out
@@ -143,13 +150,40 @@ def index_from_build(result, *, config: RetrievalConfig = RetrievalConfig(), enc
     by_clause: dict[str, list] = {}
     for m in measures_json(result.graph, result.doc_id):
         by_clause.setdefault(m["clause"], []).append(m)
-    index.extras.update(measures=by_clause, graph=result.graph)
+    index.extras.update(measures=by_clause, graph=result.graph, title=result.meta.get("title"))
+    return index
+
+
+def index_from_library(library, *, config: RetrievalConfig = RetrievalConfig(), encoder=None) -> ClauseIndex:
+    """Index every document of a kg_builder.library.Library (one file: exactly index_from_build)."""
+    from kg_builder.guide import body_end
+    from kg_builder.outline import parse_structure
+    from kg_builder.views import measures_json
+    from qa_app.retrieval import build_library_index
+
+    if library.single:
+        doc = next(iter(library.documents.values()))
+        if doc.build is not None:
+            index = index_from_build(doc.build, config=config, encoder=encoder)
+            index.extras["title"] = doc.short_title
+            return index
+    docs = [(d.doc_id, d.short_title, d.text,
+             d.build.extraction.structure if d.build is not None else
+             parse_structure(d.text[:body_end(d.text)], source=d.doc_id))  # a guide without its appended forms
+            for d in library.documents.values()]
+    index = build_library_index(docs, name=str(library.path), config=config, encoder=encoder)
+    by_clause: dict[tuple, list] = {}
+    for d in library.policies():
+        for m in measures_json(d.build.graph, d.doc_id):
+            by_clause.setdefault((d.doc_id, m["clause"]), []).append(m)
+    index.extras.update(measures=by_clause, graph=library.graph, library=library)
     return index
 
 
 @lru_cache(maxsize=4)
 def load_index(corpus: Path, config: RetrievalConfig = RetrievalConfig()) -> ClauseIndex:
-    """Build (once per process) the index of a policy file."""
-    from kg_builder.cache import cached_build
+    """Build (once per process) the index of a policy file or of every document of a corpus folder
+    (each document's graph from kg_builder.cache)."""
+    from kg_builder.library import build_library
 
-    return index_from_build(cached_build(corpus), config=config)
+    return index_from_library(build_library(corpus), config=config)

@@ -13,12 +13,21 @@ from qa_app.ui.text import highlight_md, split_span, yuan
 st.set_page_config(page_title="政策问答与资格自测", layout="wide")
 
 
+def document_filter(lang, loaded) -> list[str]:
+    """Which documents questions and checks look at: none chosen = all of them."""
+    options = qa.document_options(loaded)
+    if len(options) < 2:
+        return []
+    return st.multiselect(t("doc_filter", lang), list(options), format_func=options.get, key="doc_filter",
+                          placeholder=t("all_documents", lang))
+
+
 def source_view(text, cite):
     before, quote, after = split_span(text, cite["start"], cite["end"], context=80)
     st.markdown(highlight_md(before + quote + after, [(cite["start"], cite["end"])], offset=cite["start"] - len(before)))
 
 
-def ask_section(lang, loaded):
+def ask_section(lang, loaded, documents):
     with st.form("ask"):
         question = st.text_input(t("question", lang), key="question", placeholder="孵化器支持资金上限")
         asked = st.form_submit_button(t("ask", lang))
@@ -28,7 +37,7 @@ def ask_section(lang, loaded):
         return
     if asked:
         with st.spinner("正在加载检索模型…"):  # the first question builds the index
-            st.session_state["answers"] = qa.answer(question, loaded)
+            st.session_state["answers"] = qa.answer(question, loaded, documents=documents)
     result = st.session_state.get("answers")
     if result is None:
         return
@@ -42,11 +51,11 @@ def ask_section(lang, loaded):
     for a in result["answers"]:
         with st.container(border=True):
             st.markdown(f"#### {a['label']}")
-            st.caption(f"score {a['score']}")
+            st.caption(f"《{a.get('document_title') or a['citation']['document']}》 · score {a['score']}")
             st.text(a["quote"])
             st.write(a["answer"])
             with st.expander(t("source", lang)):
-                source_view(loaded.build.text, a["citation"])
+                source_view(loaded.text_of(a["citation"]["document"]), a["citation"])
 
 
 def profile_form(lang, fields, lex):
@@ -76,17 +85,19 @@ def profile_form(lang, fields, lex):
             st.session_state["profile_as_of"] = as_of
 
 
-def results_section(lang, loaded):
+def results_section(lang, loaded, documents):
     profile = st.session_state.get("profile_facts")
     if profile is None:
         return
     as_of = st.session_state.get("profile_as_of")
-    first = qa.check(profile, loaded, as_of=as_of)
+    policies = {d.doc_id for d in loaded.policies()}
+    documents = [d for d in documents if d in policies]
+    first = qa.check(profile, loaded, as_of=as_of, documents=documents)
     if first["policy"]["note"]:  # draft, or not in force on the day checked: before any amount
         st.warning(first["policy"]["note"])
     eligible = {r["measure"]: r["label"] for r in first["results"] if r["status"] == "eligible"}
     same = st.multiselect(t("same_project", lang), list(eligible), format_func=lambda m: f"{eligible[m]} {m.rsplit('/', 1)[-1]}")
-    result = qa.check(profile, loaded, same_project=same, as_of=as_of) if same else first
+    result = qa.check(profile, loaded, same_project=same, as_of=as_of, documents=documents) if same else first
     st.session_state["last_result"] = result
     st.metric(t("total", lang), yuan(result.get("total_estimate_yuan")))
     chart = qa.chart_rows(result)
@@ -109,6 +120,8 @@ def results_section(lang, loaded):
 def card(lang, r, loaded):
     with st.container(border=True):
         st.markdown(f"#### {r['label']} · {t(r['status'], lang)}")
+        if r.get("document_title"):
+            st.caption(f"《{r['document_title']}》 {r['measure']}")
         c1, c2, c3 = st.columns(3)
         c1.metric(t("estimate", lang), yuan(r["estimate_yuan"]) if r["estimate_yuan"] is not None else t("unknown", lang))
         c2.metric(t("cap", lang), yuan(r["cap_yuan"]))
@@ -121,17 +134,35 @@ def card(lang, r, loaded):
             st.write("？" + line)
         st.text(r["citation"]["quote"])
         with st.expander(t("source", lang)):
-            source_view(loaded.build.text, r["citation"])
+            source_view(loaded.text_of(r["citation"]["document"]), r["citation"])
+        guide_part(lang, r)
+
+
+def guide_part(lang, r):
+    """What the application guide adds: when to apply, where, and the documents to hand in (quoted)."""
+    window, office, checklist = r.get("application_window"), r.get("office"), r.get("checklist")
+    if not (window or office or checklist):
+        return
+    guide = "、".join(f"《{g['title']}》" for g in r.get("guides", []))
+    if window:
+        st.markdown(f"**{t('window', lang)}**：{window['text']}（{guide}）")
+    if office:
+        st.markdown(f"**{t('office', lang)}**：{office['text']}")
+    if checklist:
+        with st.expander(f"{t('checklist', lang)}（{len(checklist)}）", expanded=r["status"] == "eligible"):
+            for item in checklist:
+                st.markdown(("    " * (item["level"] - 1)) + f"- {item['item']}")
 
 
 def body():
     lang = cache.language()
-    _, loaded, lex = cache.current()
+    _, loaded, lex = cache.current(one_document=False)
     st.title(t("p1", lang))
-    ask_section(lang, loaded)
+    documents = document_filter(lang, loaded)
+    ask_section(lang, loaded, documents)
     st.divider()
     profile_form(lang, profile_fields(loaded.measures, lex), lex)
-    results_section(lang, loaded)
+    results_section(lang, loaded, documents)
 
 
 guarded(body)

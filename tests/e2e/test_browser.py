@@ -45,7 +45,8 @@ def wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     port = free_port()
-    env = {**os.environ, "PORT": str(port), "POLICYKG_REVIEW_DIR": str(tmp_path_factory.mktemp("reviews"))}
+    env = {**os.environ, "PORT": str(port), "POLICYKG_REVIEW_DIR": str(tmp_path_factory.mktemp("reviews")),
+           "POLICYKG_CORPUS": str(ROOT / "corpus" / "xicheng_measures_draft.txt")}  # the flows below are Xicheng cases
     log = open(tmp_path_factory.mktemp("log") / "app.log", "w")
     proc = subprocess.Popen([str(ROOT / "scripts" / "run_app.sh")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
