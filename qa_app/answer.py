@@ -137,7 +137,8 @@ def ask(question, *, index: ClauseIndex, k: int = 5) -> dict:
         out["note"] = "没有条款与问题的用词相符，以下结果可能不相关 / no clause shares the question's words; results may be off-topic"
     reason = abstain_reason(q, scores, index.config, _corpus_text(index, graph, corpus_text_of))
     if reason and not describes_enterprise(q):
-        out.update(abstained=True, answers=[], abstain_reason=reason, note=f"{ABSTAIN_NOTE}（{reason}）")
+        out.update(abstained=True, answers=[], abstain_reason=reason,
+                   note="；".join(filter(None, [f"{ABSTAIN_NOTE}（{reason}）", out.get("note")])))
         return out
     return _with_eligibility(out, q, index)
 

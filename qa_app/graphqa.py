@@ -35,6 +35,7 @@ class Terms:
     money_kinds: tuple[str, ...]
     money_words: tuple[str, ...]
     yuan_kinds: tuple[str, ...]
+    matching_benefits: tuple[str, ...]
     cap_kinds: tuple[str, ...]
     compare_before: dict[str, str]
     compare_after: dict[str, str]
@@ -42,7 +43,9 @@ class Terms:
     not_enterprise: tuple[str, ...]
     enterprise_suffixes: tuple[str, ...]
     currencies: dict[str, str]
+    rate_units: dict[str, str]
     document_generic: tuple[str, ...]
+    document_words: tuple[str, ...]
     regions: tuple[str, ...]
     filler: frozenset[str]
 
@@ -57,10 +60,10 @@ def load_terms(path: Path = TERMS_PATH) -> Terms:
         raise ValueError(f"{path}: unknown amount kinds {sorted(unknown)}; expected {AMOUNT_KINDS} or max")
     return Terms({k: words(v) for k, v in raw["intents"].items()}, {k: words(v) for k, v in raw["aggregates"].items()},
                  kinds, tuple(raw["money_kinds"]), words(raw["money_words"]), tuple(raw["yuan_kinds"]),
-                 tuple(raw["cap_kinds"]),
+                 tuple(raw["matching_benefits"]), tuple(raw["cap_kinds"]),
                  dict(raw["compare"]["before"]), dict(raw["compare"]["after"]), words(raw["beneficiary_words"]),
-                 words(raw["not_enterprise"]), tuple(raw["enterprise_suffixes"]), dict(raw["currencies"]),
-                 words(raw["document_generic"]), tuple(raw["regions"]), frozenset(str(w) for w in raw["filler"] + raw["beneficiary_cues"] + raw["threshold_words"]))
+                 words(raw["not_enterprise"]), tuple(raw["enterprise_suffixes"]), dict(raw["currencies"]), dict(raw["rate_units"]),
+                 words(raw["document_generic"]), tuple(raw["document_words"]), tuple(raw["regions"]), frozenset(str(w) for w in raw["filler"] + raw["beneficiary_cues"] + raw["threshold_words"]))
 
 
 @dataclass
@@ -74,6 +77,7 @@ class Parsed:
     beneficiary: str | None = None
     not_enterprise: bool = False
     currency: str | None = None
+    rate_unit: str | None = None
     money: bool = False
     documents: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
@@ -141,21 +145,26 @@ def _title_keys(doc: Document, terms: Terms) -> list[str]:
     return [f for f in re.split(r"[|（）()\s、与及和]+", cut) if len(f) >= 2]
 
 
-def _overlap(key: str, text: str) -> tuple[int, int]:
-    """(length, position in text) of the longest run of ≥2 characters of `key` found in `text`; (0, -1) if none."""
+def _overlap(key: str, text: str, doc_words: tuple[str, ...]) -> tuple[int, int]:
+    """(length, position in text) of the longest run of `key` that names the document in `text`: the whole key,
+    ≥4 characters of it, or ≥2 followed by a word for a document (商贸办法, 航运政策); (0, -1) if none."""
     for n in range(len(key), 1, -1):
         for i in range(len(key) - n + 1):
-            at = text.find(key[i:i + n])
-            if at >= 0:
-                return n, at
+            run = key[i:i + n]
+            at = text.find(run)
+            while at >= 0:
+                if n == len(key) or n >= 4 or text[at + n:].lstrip().startswith(doc_words):
+                    return n, at
+                at = text.find(run, at + 1)
     return 0, -1
 
 
 def _match_documents(mask: _Mask, docs: list[Document], terms: Terms) -> tuple[str, ...]:
-    """Documents named by the question: the longest run of ≥2 characters shared with a title's distinctive
-    parts picks the document(s); failing that, a region word names every document whose title holds it."""
+    """Documents named by the question: the longest run shared with a title's distinctive parts picks the
+    document(s); failing that, a region word names every document whose title holds it."""
     text = mask.rest()
-    hits = {d.iri: max((_overlap(k, text) for k in _title_keys(d, terms)), default=(0, -1)) for d in docs}
+    hits = {d.iri: max((_overlap(k, text, terms.document_words) for k in _title_keys(d, terms)), default=(0, -1))
+            for d in docs}
     best = max((n for n, _ in hits.values()), default=0)
     if best >= 2:
         for n, at in hits.values():
@@ -234,9 +243,17 @@ def parse(question: str, docs: list[Document], terms: Terms | None = None) -> Pa
         return p
     _read_value(mask, terms, p)
     kinds: list[str] = list(p.kinds)
+    any_cap = False
     for kind, words in sorted(terms.kinds.items(), key=lambda kv: -max(map(len, kv[1]))):
         if mask.find(words):
-            kinds.extend(terms.cap_kinds if kind == "max" else [kind])
+            if kind == "max":
+                any_cap = True
+            else:
+                kinds.append(kind)
+    if "rate" in kinds:
+        p.rate_unit = next((u for w, u in terms.rate_units.items() if w in question), None)
+    if any_cap and not set(kinds) & set(terms.cap_kinds):  # 上限 alone: any cap; 单个展会…上限: that cap
+        kinds.extend(terms.cap_kinds)
     p.kinds = tuple(dict.fromkeys(kinds))
     if mask.find(terms.not_enterprise):
         p.not_enterprise = True
@@ -280,11 +297,23 @@ def _lit(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _clause_only(p: Parsed) -> bool:
+    """Facets on the clause text alone (an amount in 美元, topic words): clauses without a measure count too."""
+    return not (p.kinds or p.value is not None or p.beneficiary or p.not_enterprise or p.money or p.op) and \
+        bool(p.currency or p.topics)
+
+
 def _where(p: Parsed, terms: Terms) -> str:
-    """The graph pattern of the question: one solution per (measure, amount) that matches every facet."""
-    lines = ["?m a pk:Measure ; pk:inClause ?clause ; pk:beneficiary ?ben ; pk:citation ?mc .",
-             "?mc oa:hasSource ?doc ; oa:hasSelector ?mP . ?mP a oa:TextPositionSelector ; oa:start ?mS ; oa:end ?mE .",
-             "?clause pk:clauseId ?clauseId ; rdfs:label ?label ."]
+    """The graph pattern of the question: one solution per (measure, amount) — or per clause, when the question
+    is about the clause text only — that matches every facet."""
+    if _clause_only(p):
+        lines = ["?clause pk:clauseId ?clauseId ; rdfs:label ?label ; pk:citation ?mc .",
+                 "?mc oa:hasSource ?doc ; oa:hasSelector ?mP . ?mP a oa:TextPositionSelector ; oa:start ?mS ; oa:end ?mE .",
+                 "BIND(?clause AS ?m) BIND(\"\" AS ?ben)"]
+    else:
+        lines = ["?m a pk:Measure ; pk:inClause ?clause ; pk:beneficiary ?ben ; pk:benefitType ?benefit ; pk:citation ?mc .",
+                 "?mc oa:hasSource ?doc ; oa:hasSelector ?mP . ?mP a oa:TextPositionSelector ; oa:start ?mS ; oa:end ?mE .",
+                 "?clause pk:clauseId ?clauseId ; rdfs:label ?label ."]
     kinds = p.kinds
     if not kinds and p.op in ("max", "min"):
         kinds = terms.yuan_kinds  # comparable amounts only: yuan, not ratios or rates per unit
@@ -295,9 +324,15 @@ def _where(p: Parsed, terms: Terms) -> str:
     if kinds or p.value is not None:
         lines.append("?m pk:hasAmount ?a . ?a pk:amountKind ?kind ; schema:value ?value .")
         if kinds:
-            lines.append(f"FILTER(?kind IN ({', '.join('pk:' + k for k in kinds)}))")
+            test = f"?kind IN ({', '.join('pk:' + k for k in kinds)})"
+            if "match_ratio" in kinds and "ratio" not in kinds:  # 按资助金额的100%给予配套: a matching ratio in %
+                words = " || ".join(f"CONTAINS(STR(?benefit), {_lit(w)})" for w in terms.matching_benefits)
+                test = f"{test} || (?kind = pk:ratio && ({words}))"
+            lines.append(f"FILTER({test})")
         if p.value is not None:
             lines.append(f"FILTER(?value {OPS[p.value_op]} {p.value:f})")
+        if p.rate_unit:
+            lines.append(f"?a pk:unit ?unit . FILTER(CONTAINS(STR(?unit), {_lit(p.rate_unit)}))")
     if p.beneficiary:
         lines.append(f"FILTER(CONTAINS(STR(?ben), {_lit(p.beneficiary)}))")
     if p.not_enterprise:
