@@ -125,15 +125,48 @@ def answer_of(p: Passage, score: float, *, index: ClauseIndex) -> dict:
 
 
 def ask(question, *, index: ClauseIndex, k: int = 5, documents=()) -> dict:
-    """Rank the clauses for a question (of `documents` only, if given); self-descriptions also run the
-    eligibility check."""
+    """Answer a question (about `documents` only, if given): facts the graph holds (lists, highest/lowest,
+    counts) with SPARQL, every matching clause cited; otherwise rank the clauses, or abstain when the corpus
+    does not cover the question. Self-descriptions also run the eligibility check.
+    `kind` is find | list | aggregate | guide."""
+    from qa_app.abstain import ABSTAIN_NOTE, abstain_reason, corpus_text_of
+    from qa_app.graphqa import answer_from_graph
+
     q = validate_question(question)
+    graph = index.extras.get("graph")
+    facts = answer_from_graph(q, graph) if graph is not None else None
+    if facts is not None and facts["kind"] != "guide":
+        out = {"question": q, "answers": facts["answers"], "eligibility": None, "kind": facts["kind"],
+               "query": facts["query"], "abstained": False}
+        if "value" in facts:
+            out["value"] = facts["value"]
+        if documents:
+            out["answers"] = [a for a in out["answers"] if a.get("document") in documents]
+        if not out["answers"]:
+            out["note"] = "图谱中没有符合条件的条款 / no clause in the graph matches these facts"
+        return _with_eligibility(out, q, index, documents)
     scores = all_scores(q, index=index)
     ranked = search(q, index=index, k=k, scores=scores, documents=documents)
-    out = {"question": q, "answers": [answer_of(p, s, index=index) for p, s in ranked], "eligibility": None}
+    out = {"question": q, "answers": [answer_of(p, s, index=index) for p, s in ranked], "eligibility": None,
+           "kind": "guide" if facts is not None else "find", "query": None, "abstained": False}
     if float(scores["bm25"].max()) < index.config.low_confidence_bm25:
         out["low_confidence"] = True
         out["note"] = "没有条款与问题的用词相符，以下结果可能不相关 / no clause shares the question's words; results may be off-topic"
+    reason = abstain_reason(q, scores, index.config, _corpus_text(index, graph, corpus_text_of))
+    if reason and not describes_enterprise(q):
+        out.update(abstained=True, answers=[], abstain_reason=reason,
+                   note="；".join(filter(None, [f"{ABSTAIN_NOTE}（{reason}）", out.get("note")])))
+        return out
+    return _with_eligibility(out, q, index, documents)
+
+
+def _corpus_text(index: ClauseIndex, graph, corpus_text_of) -> str:
+    if "corpus_text" not in index.extras:
+        index.extras["corpus_text"] = corpus_text_of(graph) if graph is not None else index.text
+    return index.extras["corpus_text"]
+
+
+def _with_eligibility(out: dict, q: str, index: ClauseIndex, documents=()) -> dict:
     if describes_enterprise(q):
         out["eligibility"], note = check_eligibility(q, index=index, documents=documents)
         if note:
