@@ -50,11 +50,14 @@ def profile_from_text(text: str, *, config: ReasonerConfig = ReasonerConfig(), i
                    industry=facts["industry"], roles=tuple(facts["roles"]), id=id, sources=tuple(sources))
 
 
-def _read_yes_no(text, f, section, cid, yes, no, facts, sources, config) -> None:
-    """A term asserts `yes` unless cued; denied right before it, it states `no` (if nothing said `yes`)."""
+def _read_yes_no(text, f, section, cid, yes, no, facts, sources, config, word=None) -> None:
+    """A term asserts `yes` unless cued; denied right before it, it states `no` (if nothing said `yes`).
+    A yes made new or renewed by a status word (`word`) carries that word's span too, as "status"."""
     if not hedged_or_negated(text, f.start, f.end, config):
         facts[section][cid] = yes
         sources.append(_source(text, f, f"{section}.{cid}", yes))
+        if word:
+            sources[-1]["status"] = {"start": word.start, "end": word.end, "quote": text[word.start:word.end]}
     elif (at := denied_from(text, f.start, config)) is not None and cid not in facts[section]:
         facts[section][cid] = no
         sources.append(_source(text, f, f"{section}.{cid}", no, start=at))
@@ -68,11 +71,12 @@ def _read_flags(text, found, facts, sources, config) -> None:
 
 def _read_qualifications(text, found, facts, sources, config) -> None:
     quals = [f for f in found if f.kind == "qualification"]
-    status = {id(q): s.attrs["status"] for s in found if s.kind == "status" and (q := _status_target(text, s, quals))}
+    status = {id(q): s for s in found if s.kind == "status" and (q := _status_target(text, s, quals))}
     for f in quals:
-        cid = f.attrs["concept"]
+        cid, word = f.attrs["concept"], status.get(id(f))
         if facts["qualifications"].get(cid) in (None, "held"):  # new/renewed or a denial stands
-            _read_yes_no(text, f, "qualifications", cid, status.get(id(f), "held"), "none", facts, sources, config)
+            _read_yes_no(text, f, "qualifications", cid, word.attrs["status"] if word else "held", "none", facts,
+                         sources, config, word)
 
 
 def _status_target(text, s, quals):
