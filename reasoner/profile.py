@@ -31,6 +31,7 @@ class Profile:
     confirmed: tuple[str, ...] = ()  # condition IRIs or measure ids the enterprise confirms
     id: str = "enterprise"
     sources: tuple[dict, ...] = ()  # {"fact", "value", "start", "end", "quote"} read from free text
+    evidence: tuple[dict, ...] = ()  # per condition: state and description span (reasoner.evidence)
 
     def facts(self) -> dict:
         out = {"id": self.id, "qualifications": dict(self.qualifications), "quantities": dict(self.quantities),
@@ -38,6 +39,8 @@ class Profile:
                "confirmed": list(self.confirmed)}
         if self.sources:
             out["read_from_text"] = list(self.sources)
+        if self.evidence:
+            out["evidence"] = list(self.evidence)
         return out
 
 
