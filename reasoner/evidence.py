@@ -37,12 +37,18 @@ RANK = {"met": 0, "not_met": 0, "weak": 1, "unstated": 2}
 Similarity = Callable[[list[str], list[str]], "object"]
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    """A tokenizer of its own: the extractor adds the dictionary's terms (市级及以上资金) to jieba's global one."""
+@lru_cache(maxsize=4)
+def _jieba(config: ReasonerConfig = ReasonerConfig()):
+    """A tokenizer of its own (the extractor adds the dictionary's terms, 市级及以上资金, to jieba's global one),
+    knowing the evidence words: levels and `evidence.words`."""
     import jieba
     jieba.setLogLevel(60)
-    return jieba.Tokenizer()
+    tok = jieba.Tokenizer()
+    data = load_lexicon(config.lexicon_path).data.get("evidence") or {}
+    for w in [*(x for lv in data.get("levels") or [] for x in lv["words"]), *(data.get("words") or [])]:
+        if not re.search(r"[A-Za-z]", str(w)) and len(str(w)) > 1:
+            tok.add_word(str(w), freq=100000)
+    return tok
 
 
 def _plain(text: str) -> str:
@@ -71,7 +77,7 @@ def words(config: ReasonerConfig) -> Words:
     implies = {_plain(k): tuple(v) for k, v in (data.get("implies") or {}).items()}
     levels = {_plain(w): rank for rank, lv in enumerate(data.get("levels") or []) for w in lv["words"]}
     english = [w for w in levels if re.search(r"[a-z]", w)]
-    hedges = tuple(config.hedges) + tuple(config.lapses)
+    hedges = tuple(config.hedges) + tuple(config.lapses) + tuple(data.get("hedges") or ())
     return Words(implies, re.compile(alternation(implies) or "(?!)", re.I), levels,
                  re.compile(alternation(english) or "(?!)", re.I), tuple(_plain(w) for w in data.get("level_up") or ()),
                  frozenset(_plain(w) for w in data.get("stopwords") or ()),
@@ -81,8 +87,10 @@ def words(config: ReasonerConfig) -> Words:
                  frozenset(_plain(x) for x in data.get("subjects") or ()))
 
 
-def _tokens(text: str) -> list[str]:
-    return [t for t in (_plain(t).strip() for t in _jieba().lcut(text)) if t and not re.fullmatch(r"[\W_]+", t)]
+def _tokens(text: str, keep: str = "") -> list[str]:
+    """Words of a text, without punctuation (`keep`: punctuation kept as words, e.g. the enumeration comma)."""
+    return [t for t in (_plain(t).strip() for t in _jieba().lcut(text))
+            if t and (t in keep or not re.fullmatch(r"[\W_]+", t))]
 
 
 def _levels_of(text: str, toks: list[str], w: Words) -> tuple[set[int], bool]:
@@ -100,24 +108,72 @@ def _levels_of(text: str, toks: list[str], w: Words) -> tuple[set[int], bool]:
 
 @dataclass(frozen=True)
 class Condition:
-    content: tuple[str, ...]
+    content: tuple[str, ...]  # every one must be said
     levels: frozenset  # accepted levels; empty: the condition names none
     negated: bool
     numbered: bool  # holds a number the extractor did not read: never met by words
+    choices: tuple = ()  # enumerations (主板、创业板、中小板): one alternative (a tuple of words) must be said
+
+    @property
+    def size(self) -> int:
+        return len(self.content) + len(self.choices)
+
+    def covered(self, bag: str) -> int:
+        return sum(t in bag for t in self.content) + sum(any(all(t in bag for t in alt) for alt in group)
+                                                          for group in self.choices)
 
 
 @lru_cache(maxsize=4096)
 def condition_parts(text: str, config: ReasonerConfig = ReasonerConfig()) -> Condition:
     w = words(config)
     toks = _tokens(text)
-    named, up = _levels_of(text, toks, w)
+    skip = w.stop | w.negations | set(w.levels) | set(w.level_up) | {"以上", "及", "以下"}
+
+    def content_of(words):
+        return tuple(t for t in words if t not in skip and not re.fullmatch(r"[\d.]+", t))
+    choices, in_choice = _choices(_tokens(text, keep="、"), w, content_of)
+    # a level word heading an enumerated item (国内主板、创业板) names the item, not a level of the condition
+    named, up = _levels_of(text, [t if not (t in w.levels and nxt in in_choice) else "" for t, nxt in
+                                  zip(toks, toks[1:] + [""])], w)
     accepted = set(named)
     if up and named:
         accepted |= {r for r in range(min(named), max(w.levels.values()) + 1)}
     negated = any(t in w.negations for t in toks)
-    skip = w.stop | w.negations | set(w.levels) | set(w.level_up) | {"以上", "及", "以下"}
-    content = tuple(dict.fromkeys(t for t in toks if t not in skip and not re.fullmatch(r"[\d.]+", t)))
-    return Condition(content, frozenset(accepted), negated, bool(re.search(r"\d|[一二三四五六七八九十百千万亿]+(?:元|年|家|个|人|万|亿|%)", text)))
+    content = tuple(dict.fromkeys(t for i, t in enumerate(content_of(toks)) if t not in in_choice))
+    numbered = bool(re.search(r"\d|[一二三四五六七八九十百千万亿]+(?:元|年|家|个|人|万|亿|%)", text))
+    return Condition(content, frozenset(accepted), negated, numbered, choices)
+
+
+def _choices(toks: list[str], w: Words, content_of) -> tuple[tuple, set]:
+    """Enumerations of the condition: the words on either side of 、/或 (with a head noun such as 企业 after one),
+    as groups of alternatives; groups whose members are levels are left to the level check."""
+    groups, used, i = [], set(), 0
+    seps = {"、", "或", "或者"}
+    while i < len(toks):
+        if toks[i] not in seps or i == 0:
+            i += 1
+            continue
+        start = i - 1
+        group = [_item(toks, start, -1, w)]
+        while i < len(toks) and toks[i] in seps:
+            group.append(_item(toks, i + 1, 1, w))
+            i += 2 if i + 2 >= len(toks) or toks[i + 1] in w.stop else 2
+        alts = [content_of(a) for a in group if a]
+        if len(alts) >= 2 and any(alts) and not all(all(t in w.levels for t in a) for a in alts if a):
+            groups.append(tuple(alts))
+            used |= {t for a in alts for t in a}
+    return tuple(groups), used
+
+
+def _item(toks: list[str], at: int, step: int, w: Words) -> tuple:
+    """One enumerated item: the word at `at`, with the head noun (a stopword such as 企业) it shares."""
+    if not 0 <= at < len(toks):
+        return ()
+    if step < 0 and toks[at] in w.stop and at > 0:
+        return (toks[at - 1], toks[at])
+    if step > 0 and at + 1 < len(toks) and toks[at + 1] in w.stop:
+        return (toks[at], toks[at + 1])
+    return (toks[at],)
 
 
 @dataclass(frozen=True)
@@ -130,6 +186,7 @@ class Clause:
     negated: bool
     hedged: bool
     subjects: frozenset  # bodies the clause speaks of (园区, 楼宇…)
+    masked: str = ""  # the text with names (国家高新技术企业) blanked, for level words
 
 
 def _pieces(text: str, pattern: re.Pattern) -> list[tuple[int, int]]:
@@ -158,30 +215,57 @@ def clauses(text: str, masks=(), config: ReasonerConfig = ReasonerConfig()) -> l
         levels, _ = _levels_of(masked, _tokens(masked), w)
         out.append(Clause(start, end, piece, _plain(piece) + " " + " ".join(implied), frozenset(levels),
                           any(t in w.negations for t in toks), bool(w.hedge_re.search(piece)),
-                          frozenset(t for t in toks if t in w.subjects)))
+                          frozenset(t for t in toks if t in w.subjects), masked))
     return out
 
 
 def judge(cond: Condition, clause: Clause, similarity: float | None, config: ReasonerConfig) -> tuple[str, float, str]:
     """(state, coverage, how) of one clause against one condition."""
     w = words(config)
-    if not cond.content:
+    if not cond.size:
         return "unstated", 0.0, "the condition names nothing to compare"
-    coverage = sum(t in clause.bag for t in cond.content) / len(cond.content)
+    coverage = cond.covered(clause.bag) / cond.size
     if coverage < w.weak or clause.hedged:
         return "unstated", coverage, "hedged or past" if clause.hedged and coverage >= w.weak else "not said"
-    if cond.levels and not clause.levels:
+    if clause.negated and not cond.negated and cond.content and all(t in clause.bag for t in cond.content):
+        return "not_met", coverage, "denied"  # "没有上市" refutes every listed board
+    levels = clause.levels or _agency_levels(clause, cond, w)
+    if cond.levels and not levels:
         return "weak", coverage, "level not stated"
-    if cond.levels and not (clause.levels & cond.levels):
+    if cond.levels and not (levels & cond.levels):
         return "unstated", coverage, "another level"
-    if clause.subjects - set(cond.content):
+    if clause.subjects - {*cond.content, *(t for g in cond.choices for a in g for t in a)}:
         return "weak", coverage, "said of another body"
     full = coverage == 1.0
-    para = similarity is not None and similarity >= w.threshold
+    threshold = config.paraphrase_threshold if config.paraphrase_threshold is not None else w.threshold
+    para = similarity is not None and similarity >= threshold
     if cond.numbered or not (full or para):
         return "weak", coverage, "a number to check" if cond.numbered else "said in part"
     state = "met" if clause.negated == cond.negated else "not_met"
     return state, coverage, "words" if full else "paraphrase"
+
+
+def judge_text(description: str, condition: str, *, similarity: Similarity | None = None,
+               config: ReasonerConfig = ReasonerConfig(), threshold: float | None = None) -> tuple:
+    """(state, coverage, how, similarity, clause) of the description's strongest clause for one condition text.
+    `threshold` overrides the dictionary's paraphrase threshold (calibration)."""
+    cond, parts = condition_parts(condition, config), clauses(description, (), config)
+    sims = _similarities(parts, {condition: cond}, similarity, config)
+    if threshold is not None:
+        config = replace(config, paraphrase_threshold=threshold)
+    judged = [judge(cond, cl, sims.get((i, condition)), config) + (sims.get((i, condition)), cl)
+              for i, cl in enumerate(parts)]
+    return _best(judged) if judged else ("unstated", 0.0, "empty", None, None)
+
+
+def _agency_levels(clause: Clause, cond: Condition, w: Words) -> frozenset:
+    """A one-character level glued to an office or to the condition's own word: 市经信局, 经省商务部门, 区科委."""
+    heads = [*w.implies, *cond.content, *(t for g in cond.choices for a in g for t in a)]
+    singles = [x for x in w.levels if len(x) == 1]
+    if not singles or not heads:
+        return frozenset()
+    pattern = f"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[经由被在获向了的从和与及]))({alternation(singles)})(?={alternation(heads)})"
+    return frozenset(w.levels[m.group(1)] for m in re.finditer(pattern, clause.masked))
 
 
 def _worded(c: dict, profile: Profile) -> bool:
@@ -249,8 +333,8 @@ def _similarities(parts: list[Clause], conds: dict, similarity: Similarity | Non
     if similarity is None or not parts or not conds:
         return {}
     w = words(config)
-    pairs = [(i, t) for t, cond in conds.items() if cond.content and not cond.numbered for i, cl in enumerate(parts)
-             if w.weak <= sum(x in cl.bag for x in cond.content) / len(cond.content) < 1.0 and not cl.hedged]
+    pairs = [(i, t) for t, cond in conds.items() if cond.size and not cond.numbered for i, cl in enumerate(parts)
+             if w.weak <= cond.covered(cl.bag) / cond.size < 1.0 and not cl.hedged]
     if not pairs:
         return {}
     rows = sorted({i for i, _ in pairs})

@@ -77,6 +77,19 @@ def _profiles(args):
             yield src, profile_from_json(text, source=src)
 
 
+def _read_evidence(items: list, args, graph) -> list:
+    """Free-text profiles: what the description says of each condition (reasoner.evidence, e5 paraphrase)."""
+    if args.text is None and not args.batch:
+        return items
+    from qa_app.encoder import paraphrase_similarity
+    from reasoner.evidence import with_evidence
+    from reasoner.model import load_policy
+    policy, similarity = load_policy(graph), paraphrase_similarity()
+    texts = [args.text] if args.text is not None else _read_file(args.batch).splitlines()
+    return [(key, with_evidence(p, texts[0] if args.text is not None else texts[key - 1], policy, similarity=similarity)
+             if not isinstance(p, PolicyInputError) else p) for key, p in items]
+
+
 def summary(report: dict) -> str:
     lines = []
     for r in report["results"]:
@@ -117,11 +130,13 @@ def run(args) -> int:
     import csv
 
     from reasoner.batch import SUMMARY_FIELDS, assess_many
+    from reasoner.model import load_policy
+    from reasoner.questions import next_questions
     built = build_source(args.corpus)
     if args.replay:
         return _replay(args, built)
     groups = [tuple(g.split(",")) for g in args.same_project]
-    items = list(_profiles(args))
+    items = _read_evidence(list(_profiles(args)), args, built.graph)
     if args.audit and len(items) != 1:
         raise PolicyInputError(str(args.audit), f"--audit records one decision, got {len(items)} profiles",
                                expected="one profile (JSON, Turtle, --text)")
@@ -133,8 +148,10 @@ def run(args) -> int:
     bar = _progress(len(items))
     failures = 0
     try:
-        for key, item in assess_many(items, built.graph, same_project=groups, as_of=args.as_of, engine=args.engine,
-                                     progress=bar.update):
+        for (_, profile), (key, item) in zip(items, assess_many(
+                items, built.graph, same_project=groups, as_of=args.as_of, engine=args.engine, progress=bar.update)):
+            if args.json and not out and not isinstance(item, PolicyInputError):
+                item["next_questions"] = next_questions(item, load_policy(built.graph), profile)
             if isinstance(item, PolicyInputError):
                 failures += 1
                 bar.write(f"policykg: error: {item}", file=sys.stderr)
