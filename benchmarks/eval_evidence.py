@@ -20,9 +20,9 @@ sys.path.insert(0, str(ROOT))
 DATA = ROOT / "tests" / "data" / "evidence"
 
 
-def pairs() -> list[dict]:
+def pairs(name: str = "pairs.yaml") -> list[dict]:
     out = []
-    for entry in yaml.safe_load((DATA / "pairs.yaml").read_text(encoding="utf-8")):
+    for entry in yaml.safe_load((DATA / name).read_text(encoding="utf-8")):
         for label in ("met", "not_met", "unstated"):
             out += [{"doc": entry["doc"], "condition": entry["condition"], "clause": c, "label": label}
                     for c in entry.get(label) or []]
@@ -48,8 +48,8 @@ def calibrate(items, judged) -> float | None:
     return round(max(sims) + 0.0005, 4) if sims else None
 
 
-def descriptions() -> list[dict]:
-    return yaml.safe_load((DATA / "descriptions.yaml").read_text(encoding="utf-8"))
+def descriptions(name: str = "descriptions.yaml") -> list[dict]:
+    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
 
 
 def check_descriptions(cases, similarity=None) -> list[tuple[dict, dict, dict]]:
@@ -90,19 +90,25 @@ def main(argv=None) -> int:
     if not args.no_e5:
         from qa_app.encoder import paraphrase_similarity
         similarity = paraphrase_similarity()
-    items = pairs()
+    for suffix in ("", "_heldout"):
+        report(suffix, similarity)
+    return 0
+
+
+def report(suffix: str, similarity) -> None:
+    items = pairs(f"pairs{suffix}.yaml")
     t0 = time.perf_counter()
     words_only = judge_pairs(items)
     calibrated = None
     if similarity:
         raw = judge_pairs(items, similarity, threshold=2.0)
-        calibrated = calibrate(items, raw)
+        calibrated = calibrate(items, raw) if not suffix else None
         judged = judge_pairs(items, similarity)
     else:
         judged = words_only
     elapsed = time.perf_counter() - t0
     docs = len({p["doc"] for p in items})
-    print(f"pairs: {len(items)} over {docs} documents "
+    print(f"## pairs{suffix}: {len(items)} over {docs} documents "
           f"(met {sum(p['label'] == 'met' for p in items)}, not_met {sum(p['label'] == 'not_met' for p in items)}, "
           f"unstated {sum(p['label'] == 'unstated' for p in items)}); {elapsed:.1f} s")
     for name, js in (("words only", words_only), ("words + e5", judged)):
@@ -114,10 +120,11 @@ def main(argv=None) -> int:
     for p, j in zip(items, judged):
         if (j[0] == "met") != (p["label"] == "met") or (j[0] == "not_met") != (p["label"] == "not_met"):
             print(f"  miss: {p['label']:8} got {j[0]:8} ({j[2]}, cov {j[1]:.2f}, sim {j[3]}) {p['condition']} <- {p['clause']}")
-    results = check_descriptions(descriptions(), similarity)
+    results = check_descriptions(descriptions(f"descriptions{suffix}.yaml"), similarity)
     s = set_scores(results)
-    print(f"descriptions: {s['n']} ({s['english_or_mixed']} English or mixed): exact-set accuracy {s['accuracy']:.3f} "
-          f"({s['exact']}/{s['n']}), eligible precision {s['precision']:.3f} (tp {s['eligible_tp']}, fp {s['eligible_fp']})")
+    print(f"descriptions{suffix}: {s['n']} ({s['english_or_mixed']} English or mixed): exact-set accuracy "
+          f"{s['accuracy']:.3f} ({s['exact']}/{s['n']}), eligible precision {s['precision']:.3f} "
+          f"(tp {s['eligible_tp']}, fp {s['eligible_fp']})")
     for case, want, got in results:
         if want != got:
             print(f"  {case['text'][:50]}: want {want} got {got}")

@@ -211,12 +211,17 @@ def clauses(text: str, masks=(), config: ReasonerConfig = ReasonerConfig()) -> l
         piece = text[start:end]
         masked = "".join(" " if any(a <= start + i < b for a, b in masks) else ch for i, ch in enumerate(piece))
         toks = _tokens(piece)
-        implied = [x for m in w.implies_re.finditer(piece) for x in w.implies[_plain(m.group())]]
+        implied = [x for m in w.implies_re.finditer(masked) for x in w.implies[_plain(m.group())]]  # 单项冠军 is a name
         levels, _ = _levels_of(masked, _tokens(masked), w)
-        out.append(Clause(start, end, piece, _plain(piece) + " " + " ".join(implied), frozenset(levels),
+        out.append(Clause(start, end, piece, _plain(piece) + " " + "".join(implied), frozenset(levels),
                           any(t in w.negations for t in toks), bool(w.hedge_re.search(piece)),
-                          frozenset(t for t in toks if t in w.subjects), masked))
+                          frozenset(_said_as(t, w) for t in toks if t in w.subjects), masked))
     return out
+
+
+def _said_as(word: str, w: Words) -> str:
+    """The policy's word for a body (park → 园区)."""
+    return next((x for x in w.implies.get(word, ()) if x in w.subjects), word)
 
 
 def judge(cond: Condition, clause: Clause, similarity: float | None, config: ReasonerConfig) -> tuple[str, float, str]:
