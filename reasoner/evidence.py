@@ -321,10 +321,38 @@ def with_evidence(profile: Profile, text: str, policy, *, config: ReasonerConfig
         elif state in ("met", "not_met") and c["kind"] == "qualification" and len(c["concepts"]) == 1:
             quals.setdefault(c["concepts"][0], (c.get("status") if _status_said(cl, c, profile) else "held")
                              if state == "met" else "none")
+    quantities = dict(profile.quantities)
+    evidence += _counts(profile, policy, quantities, config)
     profile = replace(profile, confirmed=tuple(dict.fromkeys(confirmed)), flags=flags, qualifications=quals,
-                      evidence=tuple(evidence))
+                      quantities=quantities, evidence=tuple(evidence))
     evidence += structured_evidence(profile, policy, config)
     return replace(profile, evidence=tuple(evidence))
+
+
+def _counts(profile: Profile, policy, quantities: dict, config) -> list[dict]:
+    """A count the description states ("引进了三家企业") given to the quantity a measure counts, when that
+    quantity's label holds the same verb and thing (引进企业数量); the count's span is the evidence."""
+    counts = [s for s in profile.sources if s["fact"] == "count"]
+    lex, out = load_lexicon(config.lexicon_path), []
+    for m in policy.measures if counts else ():
+        used = [(c.get("quantity"), c) for c in m["conditions"] if c["kind"] == "threshold"]
+        used += [(a.get("base_quantity"), None) for a in m["amounts"]]
+        for cid, c in used:
+            if not cid or (cid in profile.quantities):
+                continue
+            try:
+                label = _plain(lex.concept(cid).zh)
+            except KeyError:
+                continue
+            hit = next((s for s in counts if s["verb"] in label and (s["what"] in label or label.endswith(s["what"][-2:]))), None)
+            if hit is None:
+                continue
+            quantities.setdefault(cid, hit["value"])
+            out.append({"measure": m["id"], "condition": (c or {}).get("iri"), "condition_text": (c or {}).get("text", label),
+                        "kind": "count", "citation": (c or m)["citation"], "state": "met" if c is None else
+                        _structured_state(c, replace(profile, quantities=quantities))[0], "how": "count", "coverage": 1.0,
+                        "span": _span(hit["start"], hit["end"], hit["quote"])})
+    return out
 
 
 def _status_said(cl: Clause, c: dict, profile: Profile) -> bool:

@@ -73,7 +73,7 @@ def _missing(result: dict, measure: dict, profile: Profile, config) -> list[tupl
 
 
 def next_questions(report: dict, policy, profile: Profile, *, config: ReasonerConfig = ReasonerConfig(),
-                   limit: int = 10) -> list[dict]:
+                   limit: int | None = 10) -> list[dict]:
     table: dict = {}
     for r in report["results"]:
         if r["status"] == "ineligible" or r.get("forgone"):

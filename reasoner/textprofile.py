@@ -16,6 +16,7 @@ from functools import lru_cache
 from kg_builder.config import BuildConfig
 from kg_builder.lexicon import alternation, load_lexicon
 from kg_builder.nlp import make_nlp
+from kg_builder.numbers import NUM, parse_number
 
 from .config import ReasonerConfig
 from .profile import Profile
@@ -44,7 +45,7 @@ def profile_from_text(text: str, *, config: ReasonerConfig = ReasonerConfig(), i
     found = [f for f in found if f.kind == "industry" or not _inside(f, terms)]
     facts = {"qualifications": {}, "quantities": {}, "flags": {}, "industry": None, "roles": []}
     sources: list[dict] = []
-    for step in (_read_flags, _read_qualifications, _read_quantities, _read_industry, _read_roles):
+    for step in (_read_flags, _read_qualifications, _read_quantities, _read_industry, _read_roles, _read_counts):
         step(text, found, facts, sources, config)
     return Profile(qualifications=facts["qualifications"], quantities=facts["quantities"], flags=facts["flags"],
                    industry=facts["industry"], roles=tuple(facts["roles"]), id=id, sources=tuple(sources))
@@ -128,3 +129,24 @@ def _read_roles(text, found, facts, sources, config) -> None:
         if m and not hedged_or_negated(text, m.start(), m.end(), config):
             facts["roles"].append(role)
             sources.append({"fact": "roles", "value": role, "start": m.start(), "end": m.end(), "quote": m.group()})
+
+
+@lru_cache(maxsize=4)
+def _count_pattern(config: ReasonerConfig) -> re.Pattern:
+    words = load_lexicon(config.lexicon_path).data.get("count_classifiers") or ["家", "个", "项", "件", "名"]
+    return re.compile(rf"(?P<verb>[\u4e00-\u9fff]{{2}})(?:了|过)?(?P<num>{NUM})(?P<cls>{alternation(words)})"
+                      rf"(?P<noun>[\u4e00-\u9fff]{{1,6}}?)(?=[，,。；;！!？?\s]|的|$)")
+
+
+def _read_counts(text, found, facts, sources, config) -> None:
+    """Counts in words ("引进了三家企业", "申请了5件发明专利"): a source {"fact": "count", "value", "unit", "what"}
+    that reasoner.evidence gives to a condition counting the same thing (its label holds the verb and noun)."""
+    for m in _count_pattern(config).finditer(text):
+        if hedged_or_negated(text, m.start(), m.end(), config):
+            continue
+        try:
+            value = parse_number(m.group("num"))
+        except (ValueError, ArithmeticError):
+            continue
+        sources.append({"fact": "count", "value": value, "unit": m.group("cls"), "verb": m.group("verb"),
+                        "what": m.group("noun"), "start": m.start(), "end": m.end(), "quote": m.group()})
