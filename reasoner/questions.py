@@ -119,7 +119,7 @@ def _question(q: dict, config) -> dict:
         if scheme == "quantity":
             unit_zh, unit_en = UNIT_Q.get(concept.unit or "CNY", (concept.unit or "", concept.unit or ""))
             out = {"field": ref, "answer": "number", "unit": unit_zh,
-                   "question": f"贵单位的{zh}是多少（{unit_zh}）？", "question_en": f"What is your {en} (in {unit_en})?"}
+                   "question": f"贵单位{'' if zh.startswith(('获得', '已', '新增')) else '的'}{zh}是多少（{unit_zh}）？", "question_en": f"What is your {en} (in {unit_en})?"}
         elif scheme == "qualification":
             status = (c or {}).get("status")
             pre_zh, pre_en = STATUS_Q.get(status, ("", ""))
