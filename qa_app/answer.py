@@ -55,11 +55,23 @@ def check_eligibility(question: str, *, index: ClauseIndex) -> tuple[object | No
     except ImportError as err:
         return None, f"eligibility check unavailable: {err}"
     try:
-        profile = profile_from_text(question)
+        profile = _with_evidence(profile_from_text(question), question, index.extras["graph"])
         result = assess(profile, index.extras["graph"])
     except PolicyInputError as err:
         return None, f"eligibility check could not read the question: {err}"
     return _plain(result), None
+
+
+def _with_evidence(profile, text: str, graph):
+    """What the description says of each condition (reasoner.evidence), e5 paraphrase when the engine loads."""
+    from reasoner.evidence import with_evidence
+    from reasoner.model import load_policy
+    try:
+        from qa_app.encoder import paraphrase_similarity
+        similarity = paraphrase_similarity()
+    except (ImportError, OSError, RuntimeError):
+        similarity = None
+    return with_evidence(profile, text, load_policy(graph), similarity=similarity)
 
 
 def _plain(result):
