@@ -188,7 +188,8 @@ class Terms(_Component):
         self.profile = profile
         data = lexicon.data
         patterns = data.get("qualification_status_patterns") or {}
-        self.status = {s: re.compile("|".join([alternation(words), *patterns.get(s, [])]), re.I)
+        spoken = (data.get("qualification_status_profile_patterns") or {}) if profile else {}
+        self.status = {s: re.compile("|".join([alternation(words), *patterns.get(s, []), *spoken.get(s, [])]), re.I)
                        for s, words in data["qualification_status"].items()}
         self.words = {kind: re.compile(alternation(data[key])) for kind, key in
                       (("beneficiary", "beneficiaries"), ("benefit", "benefits"))}

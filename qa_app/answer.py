@@ -56,15 +56,36 @@ def check_eligibility(question: str, *, index: ClauseIndex, documents=()) -> tup
     except ImportError as err:
         return None, f"eligibility check unavailable: {err}"
     try:
-        profile = profile_from_text(question)
-        if index.extras.get("library") is not None:
+        library = index.extras.get("library")
+        graphs = [d.build.graph for d in library.policies(documents)] if library is not None else [index.extras["graph"]]
+        profile = _with_evidence(profile_from_text(question), question, graphs)
+        if library is not None:
             from reasoner.library import assess_library
-            result = assess_library(profile, index.extras["library"], only=documents)
+            result = assess_library(profile, library, only=documents)
         else:
             result = assess(profile, index.extras["graph"])
     except PolicyInputError as err:
         return None, f"eligibility check could not read the question: {err}"
     return _plain(result), None
+
+
+def _with_evidence(profile, text: str, graphs):
+    """What the description says of each condition of each policy graph (reasoner.evidence), e5 paraphrase
+    when the engine loads; the evidence of every document is kept."""
+    from dataclasses import replace
+
+    from reasoner.evidence import with_evidence
+    from reasoner.model import load_policy
+    try:
+        from qa_app.encoder import paraphrase_similarity
+        similarity = paraphrase_similarity()
+    except (ImportError, OSError, RuntimeError):
+        similarity = None
+    found = []
+    for graph in graphs:
+        profile = with_evidence(profile, text, load_policy(graph), similarity=similarity)
+        found += list(profile.evidence)
+    return replace(profile, evidence=tuple(found))
 
 
 def _plain(result):

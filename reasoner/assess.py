@@ -77,7 +77,14 @@ def decide(measure: dict, outcomes: dict, subject: str, profile: Profile, config
             "no_cap": any(a["kind"] == "uncapped" for a in measure["amounts"]),  # 上不封顶
             "reasons": reasons, "missing": missing,
             "missing_fields": list(dict.fromkeys(fields)),
-            "citation": measure["citation"]}
+            "citation": measure["citation"]} | _evidence(measure, profile)
+
+
+def _evidence(measure: dict, profile: Profile) -> dict:
+    """What the description said of this measure's conditions (free-text profiles read with reasoner.evidence)."""
+    if not profile.evidence:
+        return {}
+    return {"evidence": [e for e in profile.evidence if e["measure"] == measure["id"]]}
 
 
 def _no_duplication(results: list[dict], groups, rule: dict | None) -> list[dict]:

@@ -34,6 +34,7 @@ class Profile:
     id: str = "enterprise"
     sources: tuple[dict, ...] = ()  # {"fact", "value", "start", "end", "quote"} read from free text
     exchange_rates: dict[str, Decimal] = field(default_factory=dict)  # yuan per USD …, as the user gives it
+    evidence: tuple[dict, ...] = ()  # per condition: state and description span (reasoner.evidence)
 
     def facts(self) -> dict:
         out = {"id": self.id, "qualifications": dict(self.qualifications), "quantities": dict(self.quantities),
@@ -43,6 +44,8 @@ class Profile:
             out["exchange_rates"] = dict(self.exchange_rates)
         if self.sources:
             out["read_from_text"] = list(self.sources)
+        if self.evidence:
+            out["evidence"] = list(self.evidence)
         return out
 
 

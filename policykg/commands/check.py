@@ -90,6 +90,29 @@ def _profiles(args):
             yield src, profile_from_json(text, source=src)
 
 
+def _read_evidence(items: list, args, policies: list) -> list:
+    """Free-text profiles: what the description says of each condition of each policy (reasoner.evidence,
+    e5 paraphrase); the evidence of every document is kept."""
+    if args.text is None and not args.batch:
+        return items
+    from dataclasses import replace
+
+    from qa_app.encoder import paraphrase_similarity
+    from reasoner.evidence import with_evidence
+    similarity = paraphrase_similarity()
+    texts = [args.text] if args.text is not None else _read_file(args.batch).splitlines()
+
+    def read(key, p):
+        if isinstance(p, PolicyInputError):
+            return p
+        text, found = texts[0] if args.text is not None else texts[key - 1], []
+        for policy in policies:
+            p = with_evidence(p, text, policy, similarity=similarity)
+            found += list(p.evidence)
+        return replace(p, evidence=tuple(found))
+    return [(key, read(key, p)) for key, p in items]
+
+
 def summary(report: dict) -> str:
     lines = []
     for r in report["results"]:
@@ -164,7 +187,8 @@ def run(args) -> int:
             print(f"policykg: --engine {args.engine} checks one document at a time (--doc ID); "
                   f"{len(docs)} documents are checked with the SPARQL path", file=sys.stderr)
         engine = "oxigraph"
-    items = list(_profiles(args))
+    policies = _policies(docs)
+    items = _read_evidence(list(_profiles(args)), args, policies)
     if args.audit and len(items) != 1:
         raise PolicyInputError(str(args.audit), f"--audit records one decision, got {len(items)} profiles",
                                expected="one profile (JSON, Turtle, --text)")
@@ -176,8 +200,12 @@ def run(args) -> int:
     from reasoner.batch import summary_row
     with _output(args.out, fmt) as write:
         try:
-            for key, item in assess_many_library(items, library, only=args.doc, same_project=groups,
-                                                 as_of=args.as_of, engine=engine, progress=bar.update):
+            for (_, profile), (key, item) in zip(items, assess_many_library(
+                    items, library, only=args.doc, same_project=groups, as_of=args.as_of, engine=engine,
+                    progress=bar.update)):
+                if args.json and not write and not isinstance(item, PolicyInputError):
+                    from reasoner.questions import next_questions
+                    item["next_questions"] = next_questions(item, _joined(policies), profile)
                 if isinstance(item, PolicyInputError):
                     failures += 1
                     bar.write(f"policykg: error: {item}", file=sys.stderr)
@@ -197,6 +225,20 @@ def run(args) -> int:
     if args.out:
         print(f"policykg: {len(items)} profiles checked ({failures} unreadable) → {args.out}", file=sys.stderr)
     return 2 if failures else 0
+
+
+def _policies(docs) -> list:
+    from reasoner.model import load_policy
+    return [load_policy(d.build.graph) for d in docs]
+
+
+def _joined(policies):
+    """The measures of several policies as one policy-like object (by_id, measures) for next_questions."""
+    from types import SimpleNamespace
+    if len(policies) == 1:
+        return policies[0]
+    by_id = {k: v for p in policies for k, v in p.by_id.items() if "/" in k}
+    return SimpleNamespace(by_id=by_id, measures=[m for p in policies for m in p.measures])
 
 
 @contextmanager
