@@ -75,7 +75,9 @@ def test_empty_question_warns_instead_of_answering():
     assert at.warning and "请输入问题" in at.warning[0].value
 
 
-def _fill_profile(at, held=(), new=(), **amounts):
+def _fill_profile(at, held=(), new=(), confirmed=(), **amounts):
+    if confirmed:
+        at.multiselect(key="confirmed").set_value(list(confirmed))
     if held:
         at.multiselect(key="q_held").set_value(list(held))
     if new:
@@ -87,7 +89,9 @@ def _fill_profile(at, held=(), new=(), **amounts):
 
 
 def test_foreign_rd_centre_with_12m_municipal_funds_is_capped_at_5m_by_article_10_item_1():
-    at = _fill_profile(run(P1), held=["ForeignRDCenter"], municipalFunds="12000000")
+    # "获得北京市认定的外资研发中心": the enterprise confirms the recognition (a text condition of 10.1-1)
+    at = _fill_profile(run(P1), held=["ForeignRDCenter"], confirmed=["xicheng_measures_draft/10.1-1"],
+                       municipalFunds="12000000")
     no_errors(at)
     out = texts(at)
     assert "第十条（一）" in out
@@ -151,7 +155,8 @@ def test_two_reviewers_on_the_same_file_conflict_instead_of_overwriting(review_d
 
 
 def test_audit_trace_shows_quote_facts_arithmetic_and_hashes():
-    at = _fill_profile(run(P1), held=["ForeignRDCenter"], municipalFunds="12000000")
+    at = _fill_profile(run(P1), held=["ForeignRDCenter"], confirmed=["xicheng_measures_draft/10.1-1"],
+                       municipalFunds="12000000")
     result = at.session_state["last_result"]
     at3 = run(P3, last_result=result)
     no_errors(at3)

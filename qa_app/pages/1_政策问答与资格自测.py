@@ -49,7 +49,17 @@ def ask_section(lang, loaded):
                 source_view(loaded.build.text, a["citation"])
 
 
-def profile_form(lang, fields, lex):
+def text_conditions(measures):
+    """measure id → "第十条（一）：获得北京市认定" for each measure with conditions only the enterprise can confirm."""
+    out = {}
+    for m in measures:
+        texts = list(dict.fromkeys(c["text"] for c in m["conditions"] if c["kind"] == "text"))
+        if texts:
+            out[m["id"]] = f"{m['label']} {m['id'].rsplit('/', 1)[-1]}：" + "；".join(texts)
+    return out
+
+
+def profile_form(lang, fields, lex, measures=()):
     quals = [f for f in fields if f.scheme == "qualification"]
     names = {f.id: f.label(lang) for f in quals}
     values = {}
@@ -70,9 +80,12 @@ def profile_form(lang, fields, lex):
             industries = {c.id: c.zh if lang == "zh" else c.en for c in lex.of("industry")}
             values["industry"] = st.selectbox("所属行业 (GB/T 4754)", ["", *industries], key="industry",
                                               format_func=lambda k: industries.get(k, "—"))
+        texts = text_conditions(measures)
+        confirmed = st.multiselect("已确认满足的文字条件 / text conditions confirmed", list(texts),
+                                   format_func=texts.get, key="confirmed")
         as_of = st.date_input(t("as_of", lang), value=date.today(), key="as_of")
         if st.form_submit_button(t("check", lang)):
-            st.session_state["profile_facts"] = profile_from_values(values, fields)
+            st.session_state["profile_facts"] = {**profile_from_values(values, fields), "confirmed": list(confirmed)}
             st.session_state["profile_as_of"] = as_of
 
 
@@ -130,7 +143,7 @@ def body():
     st.title(t("p1", lang))
     ask_section(lang, loaded)
     st.divider()
-    profile_form(lang, profile_fields(loaded.measures, lex), lex)
+    profile_form(lang, profile_fields(loaded.measures, lex), lex, loaded.measures)
     results_section(lang, loaded)
 
 

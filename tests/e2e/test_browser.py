@@ -102,6 +102,12 @@ def test_chinese_question_and_profile_estimate(page, app_url):
     page.keyboard.press("Escape")
     held.get_by_text("外资研发中心").wait_for()
     page.get_by_role("textbox", name="获得的市级资金（元）").fill("12000000")
+    # 第十条（一）pays "获得北京市认定的外资研发中心": the recognition by Beijing is a text condition to confirm
+    confirm = page.locator('[data-testid="stMultiSelect"]').filter(has_text="已确认满足的文字条件")
+    confirm.locator("input").click()
+    page.keyboard.type("获得北京市认定")
+    page.get_by_role("option", name="获得北京市认定", exact=False).first.click()
+    page.keyboard.press("Escape")
     page.get_by_role("button", name="测算").click()
     page.get_by_text("第十条（一） · 符合").wait_for()
     page.get_by_text("5,000,000 元", exact=False).first.wait_for()
