@@ -1,15 +1,18 @@
 """The measures and rules of a policy graph, read with SPARQL into plain objects the reasoner uses.
 
-`load_policy(graph, *, config)` → Policy (cached per graph object). Condition IRIs are kept so shapes,
+`load_policy(graph, *, config)` → Policy (cached per graph object, and on disk for a graph from
+kg_builder.cache.cached_build). Condition IRIs are kept so shapes,
 confirmations and audit records can point at them. The quantity a ratio applies to is the graph's
 `pk:baseQuantity` (kg_builder reads it from the words after 按照/按); the reasoner does not guess one.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import Graph
 
+from kg_builder.cache import memo
 from kg_builder.views import PREFIXES, measures_json, minted_concepts
 
 from .config import ReasonerConfig
@@ -34,6 +37,7 @@ class Policy:
     concepts: tuple = ()  # concepts minted from the text (kg_builder.mint), read from the graph
 
 
+PACKAGE = Path(__file__).resolve().parent
 _CACHE: dict[int, tuple[Graph, int, Policy]] = {}
 
 
@@ -41,7 +45,10 @@ def load_policy(graph: Graph, *, config: ReasonerConfig = ReasonerConfig()) -> P
     hit = _CACHE.get(id(graph))
     if hit and hit[0] is graph and hit[1] == len(graph):
         return hit[2]
-    policy = _read(graph)
+    policy = memo(graph, "policy", lambda: _read(graph), packages=(PACKAGE,))  # on disk for cached graphs
+    from kg_builder.mint import register
+    for c in policy.concepts:  # a policy read back from the disk cache: its minted concepts known here too
+        register(c.scheme, c.id, c.zh, c.unit)
     _CACHE[id(graph)] = (graph, len(graph), policy)
     return policy
 

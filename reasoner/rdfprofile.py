@@ -2,6 +2,7 @@
 Oxigraph (embedded bulk load or a server's Graph Store endpoint)."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
@@ -19,7 +20,12 @@ def confirmed_iris(profile: Profile, policy) -> list[str]:
         m = policy.by_id.get(ref) if policy else None
         stated = [c["iri"] for x in policy.measures for c in x["conditions"] if c.get("stated_in") == ref] \
             if policy and not m else []
-        out += [c["iri"] for c in m["conditions"] if c["kind"] == "text"] if m else stated or [ref]
+        if m:
+            out += [c["iri"] for c in m["conditions"] if c["kind"] == "text"]
+        elif stated:  # an applicability article ("1"): its requirements, stated once, bind every measure
+            out += stated
+        elif re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", ref):  # a condition IRI; a measure of another document is skipped
+            out.append(ref)
     return out
 
 

@@ -21,7 +21,12 @@ from .config import ReasonerConfig
 UNIT_FACTORS = {"CNY": Decimal(1), "元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000),
                 "year": Decimal(1), "年": Decimal(1), "m2": Decimal(1), "平方米": Decimal(1), "day": Decimal(1),
                 "天": Decimal(1), "month": Decimal(1), "月": Decimal(1), "person": Decimal(1), "人": Decimal(1)}
-UNITS = {"CNY": ["CNY", "元", "万元", "亿元"], "year": ["year", "年"], "m2": ["m2", "平方米"], "day": ["day", "天"],
+# Amounts in another currency (the text's 美元) are in that currency; a profile converts only with the exchange
+# rate it gives itself (`exchange_rates`: yuan per unit), never with a rate in code.
+CURRENCY_UNITS = {"USD": {"USD": Decimal(1), "美元": Decimal(1), "万美元": Decimal(10000), "亿美元": Decimal(100000000)}}
+UNIT_CURRENCY = {u: cur for cur, units in CURRENCY_UNITS.items() for u in units} | {u: "CNY" for u in ("CNY", "元", "万元", "亿元")}
+UNITS = {"CNY": ["CNY", "元", "万元", "亿元", *CURRENCY_UNITS["USD"]],
+         "USD": [*CURRENCY_UNITS["USD"], "CNY", "元", "万元", "亿元"], "year": ["year", "年"], "m2": ["m2", "平方米"], "day": ["day", "天"],
          "month": ["month", "月"], "person": ["person", "人"]}
 STATUS = {"enum": ["new", "renewed", "held", "none", True, False]}
 
@@ -84,6 +89,9 @@ def _schema(config: ReasonerConfig, minted: tuple) -> dict:
             "industry": {"enum": [c.id for c in ids("industry")] + [None]},
             "roles": {"type": "array", "items": {"type": "string"}},
             "confirmed": {"type": "array", "items": {"type": "string"}},
+            "exchange_rates": {"type": "object", "propertyNames": {"enum": sorted(CURRENCY_UNITS)},
+                               "additionalProperties": {"type": "number", "exclusiveMinimum": 0},
+                               "description": "yuan per unit of a currency, e.g. {\"USD\": 7.1}: the user's rate"},
         },
     }
 
