@@ -268,7 +268,7 @@ class Caps(_Component):
         self.period = re.compile(f"(?:{alternation(data.get('period_words', []))})\\s*$") if data.get("period_words") else None
         self.measured = set(data.get("measured_counters", []))
         pools = alternation(data.get("pool_words", []))
-        self.pool = (re.compile(f"(?:{pools})\\s*$"), re.compile(f"\\s*(?:{alternation(data.get('pool_after', []))})")) \
+        self.pool = (re.compile(f"(?:{pools})[^，,；;。\\d]{{0,6}}$"), re.compile(f"(?:\\s*(?:{alternation(data.get('pool_after', []))}))?")) \
             if pools else None
         self.after = re.compile(f"\\s*(?:{alternation(data.get('cap_after', []))})") if data.get("cap_after") else None
         self.open = [(kind, re.compile(alternation(data.get(key, []))))
@@ -282,8 +282,8 @@ class Caps(_Component):
             enumerated = previous and re.fullmatch(r"[、和及与或\s]*", doc.text[previous.end:f.start])
             after = self.after.match(doc.text, f.end) if self.after and f.kind == "money" else None
             period = self.period.search(doc.text, max(0, at - 6), at) if self.period and f.kind == "duration" else None
-            if self.pool and f.kind == "money" and self.pool[0].search(doc.text, max(0, f.start - 3), f.start) \
-                    and self.pool[1].match(doc.text, f.end):  # '每年安排500万元资金': shared, no fixed sum each
+            if self.pool and f.kind == "money" and self.pool[0].search(doc.text, max(0, f.start - 8), f.start):
+                # '每年安排500万元资金', '安排专项资金2000万元': a budget shared by several, no fixed sum each
                 add(doc, "negotiated", f.start, self.pool[1].match(doc.text, f.end).end(), pool=f.attrs["value"], number=f)
                 previous = None
                 continue
