@@ -177,3 +177,12 @@ def test_award_in_usd_needs_the_users_rate():
     assert compute(m, Profile()).estimate is None
     assert "exchange_rates.USD" in [f for _, f in compute(m, Profile()).needs]
     assert compute(m, Profile(exchange_rates={"USD": Decimal("7.1")})).estimate == Decimal("710000")
+
+
+def test_answers_show_amounts_without_a_number():
+    """The app's answer text names 一事一议 / 上不封顶 by their words and a rate with what it is paid per."""
+    from qa_app.answer import amount_text
+    cite = {"quote": "根据具体情况研究确定"}
+    assert amount_text({"kind": "negotiated", "value": None, "citation": cite}) == "无固定金额（根据具体情况研究确定）"
+    assert amount_text({"kind": "rate", "value": Decimal(3000), "unit": "元/辆", "citation": cite}) == "单价 3000元/辆"
+    assert amount_text({"kind": "fixed", "value": Decimal(100000), "currency": "USD", "citation": cite}) == "定额 100000 USD"
