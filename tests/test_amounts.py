@@ -139,9 +139,15 @@ def test_position_paired_percent_ladder():
     """'增长达到10%、16%、22%、28%以上的，分别按照…的10%、20%、30%、40%' → one measure per level, threshold i ↔ ratio i."""
     result = build_graph("测试办法\n\n第一条 对年度销售额同比增长达到10%、16%、22%、28%以上的企业，分别按照其年度对我区经济贡献的"
                          "10%、20%、30%、40%予以奖励。\n", config=BuildConfig(apply_reviews=False))
+    measures = measures_json(result.graph, result.doc_id)
     levels = [([c["value"] for c in m["conditions"] if c["kind"] == "threshold"], [a["value"] for a in m["amounts"]])
-              for m in measures_json(result.graph, result.doc_id)]
-    assert levels == [([Decimal(t)], [Decimal(r)]) for t, r in (("0.1", "0.1"), ("0.16", "0.2"), ("0.22", "0.3"), ("0.28", "0.4"))]
+              for m in measures]
+    pairs = (("0.1", "0.1"), ("0.16", "0.2"), ("0.22", "0.3"), ("0.28", "0.4"))
+    assert levels == [([Decimal(t)], [Decimal(r)]) for t, r in pairs]
+    # each level shows the whole ladder (`tiers`): threshold i ↔ amount i
+    assert [(t["threshold"]["value"], t["amounts"][0]["value"]) for t in measures[0]["tiers"]] == \
+        [(Decimal(t), Decimal(r)) for t, r in pairs]
+    assert all(m["tiers"] == measures[0]["tiers"] for m in measures)
 
 
 def test_schedule_in_other_words():
