@@ -103,6 +103,13 @@ def _kinds(sentence: str) -> list[tuple]:
     ("对获得省级资金扶持的企业，按上级资金的30%给予配套支持。", ("match_ratio", "0.3", None, None, None)),
     # no fixed amount / no cap
     ("对特别重大的招商项目，采取一企一策方式支持。", ("negotiated", None, None, None, None)),
+    ("每年安排1000万元专项资金，对评选出的优秀企业给予奖励。", ("negotiated", None, None, None, None)),  # a pool
+    ("对经评审认定的服务机构，给予10-50万元的奖励。", ("negotiated", None, None, None, None)),  # a range, then max 50万
+    # period limits and caps written after the number
+    ("对入驻的企业，连续两年给予房租50%的补贴。", ("max_years", "2", None, None, None)),
+    ("对新增贷款贴息，贴息金额以200万元为上限。", ("max_total", "2000000", None, None, "CNY")),
+    # a per-object cap: each ship, not the total
+    ("对船舶更新改造的企业，按改造费用的10%给予补贴，单船补贴不超过20万元。", ("ratio", "0.1", None, None, None)),
 ])
 def test_amount_kind_of_a_sentence(sentence, want):
     kind, value, per, unit, currency = want
@@ -192,3 +199,11 @@ def test_answers_show_amounts_without_a_number():
     assert amount_text({"kind": "negotiated", "value": None, "citation": cite}) == "无固定金额（根据具体情况研究确定）"
     assert amount_text({"kind": "rate", "value": Decimal(3000), "unit": "元/辆", "citation": cite}) == "单价 3000元/辆"
     assert amount_text({"kind": "fixed", "value": Decimal(100000), "currency": "USD", "citation": cite}) == "定额 100000 USD"
+
+
+def test_award_range_and_per_ship_cap():
+    """'给予10-50万元的奖励': no fixed amount, at most 50万元; '单船补贴不超过20万元' caps each ship."""
+    kinds = [(k, v) for k, v, *_ in _kinds("对经评审认定的服务机构，给予10-50万元的奖励。")]
+    assert kinds == [("negotiated", None), ("max_total", Decimal(500000))]
+    kinds = [(k, v) for k, v, *_ in _kinds("对船舶更新改造的企业，按改造费用的10%给予补贴，单船补贴不超过20万元。")]
+    assert kinds == [("ratio", Decimal("0.1")), ("max_per_item", Decimal(200000))]
