@@ -125,7 +125,7 @@ class Ratios(_Component):
             after = self.after_re.match(text, m.end())
             listed = previous is not None and re.fullmatch(r"[、和及与或\s]*", text[previous.end:m.start()])
             f = add(doc, "ratio", m.start(), m.end(), value=percent_value(m),
-                    cap=bool(self.cap_re.search(text, lo, m.start())) and not (before or after))
+                    cap=self._capped(text, lo, m.start()) and not (before or after))
             if (before or after or listed) and not text.startswith("部分", m.end()):
                 previous = self._threshold(doc, f, lo, before, after, previous if listed and not (before or after) else None)
             else:
@@ -133,6 +133,11 @@ class Ratios(_Component):
         for m in MATCH_RATIO_RE.finditer(text):
             add(doc, "match_ratio", m.start(), m.end(), value=match_ratio_value(m))
         return doc
+
+    def _capped(self, text: str, lo: int, at: int) -> bool:
+        """A cap word before the ratio in its clause, with no amount between ('不超过2000万元的企业按30%' is not)."""
+        words = list(self.cap_re.finditer(text, lo, at)) if self.cap_re.pattern else []
+        return bool(words) and not re.search(r"\d\s*(?:万|亿)?元", text[words[-1].end():at])
 
     def _threshold(self, doc: Doc, f: Finding, lo: int, before, after, listed: Finding | None) -> Finding:
         text = doc.text

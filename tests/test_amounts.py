@@ -207,3 +207,9 @@ def test_award_range_and_per_ship_cap():
     assert kinds == [("negotiated", None), ("max_total", Decimal(500000))]
     kinds = [(k, v) for k, v, *_ in _kinds("对船舶更新改造的企业，按改造费用的10%给予补贴，单船补贴不超过20万元。")]
     assert kinds == [("ratio", Decimal("0.1")), ("max_per_item", Decimal(200000))]
+
+
+def test_a_ceiling_before_a_ratio_on_another_number_does_not_cap_it():
+    """'不超过2000万元的企业按研发费用的30%': 不超过 binds 2000万元, the ratio stays a ratio."""
+    kinds = [(k, v) for k, v, *_ in _kinds("年营业收入不超过2000万元的企业按研发费用的30%给予补贴。")]
+    assert ("ratio", Decimal("0.3")) in kinds and not any(k == "max_ratio" for k, _ in kinds)
