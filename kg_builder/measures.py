@@ -28,6 +28,7 @@ class Condition:
     unit: str | None = None
     quantity: str | None = None
     origin: str = "extracted"
+    stated_in: str | None = None  # clause id of the applicability article stating it for the whole document
 
 
 @dataclass

@@ -9,10 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-import jieba
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from .lexicon import Lexicon, alternation, concept_of, load_lexicon
 from .mint import mint
@@ -21,7 +18,9 @@ from .numbers import (DURATION_RE, EN_DURATION_RE, EN_MONEY_RE, FOREIGN_CURRENCY
                       percent_value)
 from .rates import rate_at
 
-jieba.setLogLevel(60)
+if TYPE_CHECKING:  # spaCy and jieba load on first use (make_nlp): a cached graph needs neither
+    from spacy.language import Language
+    from spacy.tokens import Doc
 CLAUSE_BREAK = "，,；;。：:"
 
 
@@ -194,7 +193,8 @@ class Terms(_Component):
         self.profile = profile
         data = lexicon.data
         patterns = data.get("qualification_status_patterns") or {}
-        self.status = {s: re.compile("|".join([alternation(words), *patterns.get(s, [])]), re.I)
+        spoken = (data.get("qualification_status_profile_patterns") or {}) if profile else {}
+        self.status = {s: re.compile("|".join([alternation(words), *patterns.get(s, []), *spoken.get(s, [])]), re.I)
                        for s, words in data["qualification_status"].items()}
         self.words = {kind: re.compile(alternation(data[key])) for kind, key in
                       (("beneficiary", "beneficiaries"), ("benefit", "benefits"))}
@@ -350,15 +350,65 @@ class Caps(_Component):
 COMPONENTS = {"policy_money": Money, "policy_ratios": Ratios, "policy_durations": Durations, "policy_areas": Areas,
               "policy_terms": Terms, "policy_thresholds": Thresholds, "policy_open": OpenAmounts, "policy_caps": Caps}
 
-for _name, _cls in COMPONENTS.items():
-    Language.factory(_name, default_config={"lexicon_path": "", "profile": False})(
-        lambda nlp, name, lexicon_path, profile, _cls=_cls: (
-            _cls(load_lexicon(Path(lexicon_path)), profile) if _cls is Terms else _cls(load_lexicon(Path(lexicon_path)))))
+def _factory(cls):
+    def make(nlp, name, lexicon_path, profile):
+        lexicon = load_lexicon(Path(lexicon_path))
+        return cls(lexicon, profile) if cls is Terms else cls(lexicon)
+    return make
+
+
+@lru_cache(maxsize=1)
+def _spacy():
+    """spaCy with the components registered. thinc imports torch when it is installed (~3 s); these
+    rule components never need it, so torch is hidden for the duration of the import."""
+    import sys
+
+    import jieba
+    jieba.setLogLevel(60)
+    hidden = "torch" not in sys.modules
+    if hidden:
+        sys.modules["torch"] = None  # makes `import torch` raise ImportError inside thinc
+    try:
+        import spacy
+        from spacy.language import Language
+    finally:
+        if hidden and sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+    for name, cls in COMPONENTS.items():
+        Language.factory(name, default_config={"lexicon_path": "", "profile": False})(_factory(cls))
+    return spacy, jieba
+
+
+class TextDoc:
+    """What the components use of a spaCy Doc (text, user_data, spans, char_span), without a tokenizer:
+    each span is the exact characters. For short texts (a profile sentence) read by `make_reader`."""
+
+    def __init__(self, text: str):
+        self.text, self.user_data, self.spans = text, {}, {}
+
+    def char_span(self, start: int, end: int, label: str = "", alignment_mode: str = "strict") -> tuple:
+        return (start, end, label)
+
+
+@lru_cache(maxsize=4)
+def make_reader(lexicon_path: Path, *, profile: bool = False):
+    """The same components as `make_nlp`, in the same order, run on a `TextDoc`: the same findings without
+    loading spaCy and jieba (~1-2 s), whose tokens only align the display spans. `reader(text).user_data`."""
+    lexicon = load_lexicon(lexicon_path)
+    components = [cls(lexicon, profile) if cls is Terms else cls(lexicon) for cls in COMPONENTS.values()]
+
+    def read(text: str) -> TextDoc:
+        doc = TextDoc(text)
+        for component in components:
+            doc = component(doc)
+        return doc
+    return read
 
 
 @lru_cache(maxsize=4)
 def make_nlp(lexicon_path: Path, *, profile: bool = False) -> Language:
     """The pipeline. `profile=True` also accepts the colloquial terms enterprises use (高企, 小巨人)."""
+    spacy, jieba = _spacy()
     lexicon = load_lexicon(lexicon_path)
     for concept in lexicon.concepts.values():
         for term in lexicon.data_terms(concept.id):

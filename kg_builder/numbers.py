@@ -4,8 +4,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-import cn2an
-
 from .lexicon import alternation
 
 CN_DIGITS = "〇零一二两三四五六七八九十百千点"
@@ -50,6 +48,7 @@ def parse_number(token: str) -> Decimal:
         return Decimal(token.replace(",", ""))
     if re.match(r"[A-Za-z]", token):
         return _english_number(token)
+    import cn2an  # ~0.2 s to import: only when a number is written in Chinese
     return Decimal(str(cn2an.cn2an(token.replace("两", "二"), "smart")))
 
 

@@ -27,13 +27,15 @@ SELECT ?m ?doc ?clauseId ?label ?idx ?ben ?benefit ?art ?item ?mS ?mE ?mX ?origi
 } ORDER BY ?m"""
 
 CONDITIONS = PREFIXES + """
-SELECT ?m ?c ?type ?text ?status ?q ?op ?value ?unit ?concept ?origin ?cS ?cE ?cX WHERE {
+SELECT ?m ?c ?type ?text ?status ?q ?qLabel ?from ?op ?value ?unit ?concept ?origin ?cS ?cE ?cX ?cDoc WHERE {
   ?m pk:hasCondition ?c . ?c a ?type ; pk:conditionText ?text ; pk:origin ?origin .
   FILTER(?type IN (pk:QualificationCondition, pk:ThresholdCondition, pk:FlagCondition, pk:IndustryCondition, pk:TextCondition))
   OPTIONAL { ?c pk:qualificationStatus ?status }
-  OPTIONAL { ?c pk:onQuantity/skos:notation ?q }
+  OPTIONAL { ?c pk:onQuantity ?qIri . ?qIri skos:notation ?q . OPTIONAL { ?qIri skos:prefLabel ?qLabel FILTER(lang(?qLabel) = "zh") } }
+  OPTIONAL { ?c pk:statedIn/pk:clauseId ?from }
   OPTIONAL { ?c pk:operator ?op ; pk:thresholdValue ?value ; pk:unit ?unit }
   OPTIONAL { ?c (pk:anyOfQualification|pk:anyOfIndustry|pk:requiresFact)/skos:notation ?concept }
+  OPTIONAL { ?c pk:citation/oa:hasSource ?cDoc }
   """ + CITE.format(v="c") + """
 } ORDER BY ?c ?concept"""
 
@@ -73,13 +75,24 @@ def _sort_key(iri: str):
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", iri)]
 
 
+def doc_of(iri, default: str) -> str:
+    """The document id of a document IRI (its last path segment)."""
+    return str(iri).rstrip("/").rsplit("/", 1)[-1] if iri is not None else default
+
+
 def measures_json(graph: Graph, doc_id: str) -> list[dict]:
-    """One object per measure, in the shape `policykg measures --json` prints."""
+    """One object per measure, in the shape `policykg measures --json` prints (read once per graph from
+    kg_builder.cache.cached_build and kept beside it; a fresh copy on every call)."""
+    from .cache import memo
+    return memo(graph, f"measures.{doc_id}", lambda: _measures_json(graph, doc_id))
+
+
+def _measures_json(graph: Graph, doc_id: str) -> list[dict]:
     out: dict[str, dict] = {}
     for r in graph.query(MEASURES):
         art, item = _py(r.art), _py(r.item)
         key = str(r.m)
-        out[key] = {"id": f"{doc_id}/{r.clauseId}-{r.idx}", "article": int(art) if art is not None else None,
+        out[key] = {"id": f"{doc_id}/{r.clauseId}-{r.idx}", "document": doc_id, "article": int(art) if art is not None else None,
                     "item": int(item) if item is not None else None, "label": str(r.label),
                     "clause": str(r.clauseId), "beneficiary": str(r.ben), "benefit": str(r.benefit),
                     "origin": str(r.origin), "conditions": [], "amounts": [],
@@ -125,8 +138,10 @@ def _attach_conditions(graph: Graph, out: dict, doc_id: str) -> None:
         key = str(r.c)
         if key not in seen:
             c = {"kind": CONDITION_KIND[str(r.type).rsplit("#", 1)[1]], "text": str(r.text), "origin": str(r.origin),
-                 "citation": {"document": doc_id, "start": int(r.cS), "end": int(r.cE), "quote": str(r.cX)}}
-            for name, term in (("status", r.status), ("quantity", r.q), ("op", r.op), ("value", r.value), ("unit", r.unit)):
+                 "citation": {"document": doc_of(r.cDoc, doc_id), "start": int(r.cS), "end": int(r.cE),
+                              "quote": str(r.cX)}}
+            for name, term in (("status", r.status), ("quantity", r.q), ("quantity_label", r.qLabel), ("op", r.op),
+                               ("value", r.value), ("unit", r.unit), ("stated_in", r["from"])):
                 if term is not None:
                     c[name] = _py(term)
             if c["kind"] == "threshold":
@@ -136,7 +151,7 @@ def _attach_conditions(graph: Graph, out: dict, doc_id: str) -> None:
         if r.concept is not None:
             seen[key].setdefault("concepts", []).append(str(r.concept))
     for m in out.values():
-        m["conditions"].sort(key=lambda c: c["citation"]["start"])
+        m["conditions"].sort(key=lambda c: (c["citation"]["document"] != doc_id, c["citation"]["start"]))
 
 
 def _attach_amounts(graph: Graph, out: dict, doc_id: str) -> None:
@@ -162,3 +177,23 @@ def _attach_amounts(graph: Graph, out: dict, doc_id: str) -> None:
         if str(r.a) in steps:
             a["schedule"] = sorted(steps[str(r.a)], key=lambda s: s["years"])
         out[str(r.m)]["amounts"].append(a)
+
+
+MINTED = PREFIXES + """
+SELECT ?iri ?id ?label ?unit ?type WHERE {
+  ?iri pk:minted true ; skos:notation ?id ; skos:prefLabel ?label ; a ?type .
+  FILTER(lang(?label) = "zh" && ?type IN (pk:Quantity, pk:Qualification, pk:Flag))
+  OPTIONAL { ?iri pk:unit ?unit }
+} ORDER BY ?id"""
+SCHEME = {"Quantity": "quantity", "Qualification": "qualification", "Flag": "flag"}
+
+
+def minted_concepts(graph: Graph) -> list:
+    """The concepts a graph minted from its text (open vocabulary), as lexicon Concepts, registered so that
+    `Lexicon.concept(id)` finds them in this process too (a graph read back from Turtle carries them)."""
+    from .mint import register
+    out = []
+    for r in graph.query(MINTED):
+        out.append(register(SCHEME[str(r.type).rsplit("#", 1)[1]], str(r.id), str(r.label),
+                            str(r.unit) if r.unit is not None else None))
+    return out

@@ -38,6 +38,12 @@ class PK(DefinedNamespace):
     Extraction: URIRef
     Review: URIRef
     Build: URIRef
+    Guide: URIRef
+    GuideCitation: URIRef
+    ImplementationLink: URIRef
+    EvidenceItem: URIRef
+    ApplicationWindow: URIRef
+    Office: URIRef
     # structure
     clauseId: URIRef
     articleNumber: URIRef
@@ -50,6 +56,21 @@ class PK(DefinedNamespace):
     issuerName: URIRef
     sha256: URIRef
     sourceText: URIRef
+    documentKind: URIRef
+    shortTitle: URIRef
+    replaces: URIRef
+    # guides (办事指南)
+    implements: URIRef
+    basis: URIRef
+    citedTitle: URIRef
+    citedNumber: URIRef
+    resolved: URIRef
+    target: URIRef
+    checklistItem: URIRef
+    applicationWindow: URIRef
+    office: URIRef
+    windowStart: URIRef
+    windowEnd: URIRef
     # measures
     inClause: URIRef
     measureIndex: URIRef
@@ -69,6 +90,8 @@ class PK(DefinedNamespace):
     inclusive: URIRef
     requiresFact: URIRef
     anyOfIndustry: URIRef
+    statedIn: URIRef  # an applicability article stating the condition for the whole document
+    minted: URIRef  # a concept minted from the text (open vocabulary)
     # amounts
     amountKind: URIRef
     baseQuantity: URIRef

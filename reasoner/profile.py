@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from kg_builder.errors import PolicyInputError
 
 from .config import ReasonerConfig
-from .schema import CURRENCY_UNITS, UNIT_CURRENCY, UNIT_FACTORS, validate_profile
+from .schema import CURRENCY_UNITS, UNIT_CURRENCY, UNIT_FACTORS, resolve_labels, validate_profile
 
 CURRENCY_OF = {u: (cur, (CURRENCY_UNITS.get(cur) or {}).get(u) or UNIT_FACTORS[u]) for u, cur in UNIT_CURRENCY.items()}
 from .vocab import PF, split_fact_property
@@ -34,6 +34,7 @@ class Profile:
     id: str = "enterprise"
     sources: tuple[dict, ...] = ()  # {"fact", "value", "start", "end", "quote"} read from free text
     exchange_rates: dict[str, Decimal] = field(default_factory=dict)  # yuan per USD …, as the user gives it
+    evidence: tuple[dict, ...] = ()  # per condition: state and description span (reasoner.evidence)
 
     def facts(self) -> dict:
         out = {"id": self.id, "qualifications": dict(self.qualifications), "quantities": dict(self.quantities),
@@ -43,6 +44,8 @@ class Profile:
             out["exchange_rates"] = dict(self.exchange_rates)
         if self.sources:
             out["read_from_text"] = list(self.sources)
+        if self.evidence:
+            out["evidence"] = list(self.evidence)
         return out
 
 
@@ -63,7 +66,10 @@ def _converter(data: dict, source: str, config: ReasonerConfig):
     lex, rates = load_lexicon(config.lexicon_path), {k: Decimal(str(v)) for k, v in data.get("exchange_rates", {}).items()}
 
     def for_field(key: str):
-        concept = lex.concepts.get(key)
+        try:
+            concept = lex.concept(key)  # dictionary or minted
+        except KeyError:
+            concept = None
         target = (concept.unit if concept else None) or "CNY"
 
         def convert(value: Decimal, unit: str) -> Decimal:
@@ -81,6 +87,7 @@ def _converter(data: dict, source: str, config: ReasonerConfig):
 
 
 def profile_from_dict(data: dict, *, source: str = "<profile>", config: ReasonerConfig = ReasonerConfig()) -> Profile:
+    data = resolve_labels(data, config) if isinstance(data, dict) else data
     validate_profile(data, source=source, config=config)
     quals = {k: ("held" if v is True else "none" if v is False else v) for k, v in data.get("qualifications", {}).items()}
     convert = _converter(data, source, config)
