@@ -70,6 +70,13 @@ def _minted_quantity(facts: ClauseFacts, t, previous) -> tuple[str | None, int]:
     text = facts.text
     if previous and previous[1] and re.fullmatch(r"[、和及与或\s]*", text[previous[0].end:t.start]):
         return previous[1], t.start
+    if previous is None:  # a listed level read on its own ('达到1000万美元以上、3000万美元以上'): the first level's
+        before = [p for p in facts.of("threshold", facts.start, t.start)
+                  if re.fullmatch(r"[、和及与或\s]*", text[p.end:t.start])]
+        if before:
+            quantity = before[-1].attrs["quantity"] or _minted_quantity(facts, before[-1], None)[0]
+            if quantity is not None:
+                return quantity, t.start
     span = _requirements().phrase(text, max(clause_start(text, t.start), facts.start), t.start)
     if span is None:
         return None, t.start
