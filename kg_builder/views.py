@@ -106,7 +106,33 @@ def _measures_json(graph: Graph, doc_id: str) -> list[dict]:
         plan = next((a["schedule"] for a in m["amounts"] if a.get("schedule")), None)
         if plan:
             m["schedule"] = plan
-    return [out[k] for k in sorted(out, key=_sort_key)]
+    ordered = [out[k] for k in sorted(out, key=_sort_key)]
+    _attach_tiers(ordered)
+    return ordered
+
+
+def _attach_tiers(measures: list[dict]) -> None:
+    """A ladder that pairs two lists ('达到1亿元、3亿元、5亿元的，分别给予50万元、100万元、200万元') is one measure per
+    level from one sentence; each level carries `tiers`: every level's threshold and amounts, in order."""
+    groups: dict = {}
+    for m in measures:
+        groups.setdefault((m["clause"], m["citation"]["start"], m["citation"]["end"]), []).append(m)
+    for levels in groups.values():
+        limits = [[c for c in m["conditions"] if c["kind"] == "threshold"] for m in levels]
+        if len(levels) < 2 or not all(limits):
+            continue
+        def cited(c):
+            return (c["citation"]["start"], c["citation"]["end"])
+        shared = set.intersection(*({cited(c) for c in ls} for ls in limits))
+        own = [[c for c in ls if cited(c) not in shared] for ls in limits]
+        if not all(len(o) == 1 for o in own):
+            continue
+        steps = [o[0] for o in own]
+        tiers = [{"measure": m["id"], "threshold": {k: t.get(k) for k in ("quantity", "op", "value", "unit")},
+                  "amounts": [{"kind": a["kind"], "value": a["value"]} for a in m["amounts"]]}
+                 for m, t in zip(levels, steps)]
+        for m in levels:
+            m["tiers"] = tiers
 
 
 def _attach_conditions(graph: Graph, out: dict, doc_id: str) -> None:
