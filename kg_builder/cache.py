@@ -109,10 +109,15 @@ def graph_key(graph) -> str | None:
 
 def memo(graph, name: str, compute, *, packages: tuple[Path, ...] = ()):
     """`compute()`, a value derived from `graph` alone by the code in `packages` (e.g. the reasoner's reading
-    of the measures, compiled checks), cached beside the graph; keyed on the graph's key and those packages'
-    code version. A graph that did not come from `cached_build` (or was changed since) is not cached."""
-    key = graph_key(graph) if enabled() else None
-    if key is None:
+    of the measures), cached beside the graph; keyed on the graph's key and those packages' code version.
+    A graph that did not come from `cached_build` (or was changed since) is not cached."""
+    return memo_key(graph_key(graph), name, compute, packages=packages)
+
+
+def memo_key(key: str | None, name: str, compute, *, packages: tuple[Path, ...] = ()):
+    """`memo` for a value derived from the graph whose cache key is `key` (None: not cached), e.g. the
+    compiled checks of the policy read from it. `name` must say everything else the value depends on."""
+    if key is None or not enabled():
         return compute()
     version = code_version(*packages)[:16] if packages else "-"
     target = cache_root() / "derived" / f"{name}-{key}-{version}.pickle"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg_builder.cache import memo
+from kg_builder.cache import graph_key, memo
 from kg_builder.views import PREFIXES, measures_json
 
 from .config import ReasonerConfig
@@ -45,6 +45,7 @@ def load_policy(graph: Graph, *, config: ReasonerConfig = ReasonerConfig()) -> P
     if hit and hit[0] is graph and hit[1] == len(graph):
         return hit[2]
     policy = memo(graph, "policy", lambda: _read(graph), packages=(PACKAGE,))  # on disk for cached graphs
+    policy.cache_key = graph_key(graph)  # what the compiled checks are cached under (reasoner.fast)
     _CACHE[id(graph)] = (graph, len(graph), policy)
     return policy
 

@@ -134,3 +134,16 @@ def test_cli_serves_a_changed_text_not_the_cached_one(tmp_path):
     second = measures()
     values = {Decimal(str(a["value"])) for m in json.loads(second) for a in m["amounts"]}
     assert second != first and 700000 in values
+
+
+def test_compiled_checks_are_kept_beside_the_graph_and_equal_fresh_ones(env):
+    from reasoner import fast
+    from reasoner.model import _read, load_policy
+
+    result = cache.cached_build(env.text, config=env.config)
+    policy = load_policy(result.graph)
+    assert policy.cache_key == cache.graph_key(result.graph) is not None
+    compiled = fast.compile_checks(policy)
+    assert list((cache.cache_root() / "derived").glob("checks.*.pickle"))
+    fresh = fast.compile_shapes(fast.shapes_graph(_read(result.graph)))
+    assert (compiled.query, compiled.keys) == (fresh.query, fresh.keys)
