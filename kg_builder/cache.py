@@ -6,7 +6,8 @@
 the text file's bytes, its `<id>.meta.yaml`, its review file, the lexicon (and any extra lexicon), the
 BuildConfig, and the code version (`code_version`: the sha256 of every source and resource file of the
 packages, plus the Python and rdflib versions). Change any of them and the key changes, so a stale graph is
-never served; a file that cannot be read back is rebuilt. Writes go to a temp file renamed into place, so
+never served; a file that cannot be read back is rebuilt. The concepts the build minted (kg_builder.mint)
+are stored with the graph and registered again when it is read back. Writes go to a temp file renamed into place, so
 concurrent processes see a whole file or none. POLICYKG_NO_CACHE=1 turns the cache off.
 """
 from __future__ import annotations
@@ -87,13 +88,18 @@ def cached_build(path: Path | str, *, config: BuildConfig = BuildConfig()):
         from .build import build_source
         return build_source(path, config=config)
     load_source(path)  # same one-line errors as build_source for a missing, empty or binary file
+    from . import mint
+
     target = cache_file(path, config)
-    result = _load(target)
-    if result is None:
+    stored = _load(target)
+    if isinstance(stored, tuple) and len(stored) == 2:
+        result, minted = stored
+        mint.register(minted.values())  # concepts the text minted, as the build would have registered them
+    else:
         from .build import build_source
 
         result = build_source(path, config=config)
-        _store(target, result, group=target.stem.rsplit("-", 1)[0] + "-")
+        _store(target, (result, mint.registered()), group=target.stem.rsplit("-", 1)[0] + "-")
     _KEYS[id(result.graph)] = (result.graph, len(result.graph), target.stem)
     return result
 

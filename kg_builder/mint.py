@@ -48,3 +48,14 @@ def mint(scheme: str, label: str, unit: str | None = None) -> Concept:
 
 def minted(cid: str) -> Concept | None:
     return _REGISTRY.get(cid)
+
+
+def registered() -> dict[str, Concept]:
+    """The concepts minted in this process (kept with a cached graph, kg_builder.cache)."""
+    return dict(_REGISTRY)
+
+
+def register(concepts) -> None:
+    """Register concepts minted by an earlier process (a graph read back from kg_builder.cache)."""
+    for c in concepts:
+        _REGISTRY.setdefault(c.id, c)
