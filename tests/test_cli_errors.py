@@ -45,7 +45,7 @@ def test_gbk_text_is_decoded(tmp_path):
 
 
 def test_build_writes_turtle_and_jsonld(tmp_path):
-    proc = run("build", "--out", str(tmp_path))
+    proc = run("build", "--out", str(tmp_path), "--corpus", str(XICHENG))
     assert proc.returncode == 0, proc.stderr
     assert "measures: 44" in proc.stdout
     assert (tmp_path / "xicheng_measures_draft.ttl").stat().st_size > 0
