@@ -54,6 +54,7 @@ def worker(engine: str, src: str, out: str) -> None:
     from reasoner.tabular import run_batch
     graph = build_source(DEFAULT_CORPUS).graph
     t1 = time.perf_counter()
+    cpu0 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
     jvm = 0
     counts = run_batch(Path(src), Path(out), graph, engine=engine)
     t2 = time.perf_counter()
@@ -62,7 +63,9 @@ def worker(engine: str, src: str, out: str) -> None:
         pid = SparkContext._gateway.proc.pid
         status = Path(f"/proc/{pid}/status").read_text()
         jvm = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) // 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({"batch_s": t2 - t1, "startup_s": t1 - t0, "rows": counts["rows"], "engine": counts["engine"],
+                      "cpu_s": usage.ru_utime + usage.ru_stime - cpu0,
                       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, "jvm_peak_mb": jvm}))
 
 
@@ -81,8 +84,9 @@ def main() -> None:
     t = time.perf_counter()
     _registry(args.data, max(args.sizes))
     print(f"generated {max(args.sizes)} rows in {time.perf_counter() - t:.0f} s", flush=True)
-    print("| enterprises | engine | whole batch | rows/s | peak RSS (Python) | peak RSS (JVM) | results sha256 |")
-    print("|---|---|---|---|---|---|---|", flush=True)
+    print("| enterprises | engine | whole batch | CPU (this process) | rows/s | peak RSS (Python) | peak RSS (JVM) "
+          "| results sha256 |")
+    print("|---|---|---|---|---|---|---|---|", flush=True)
     for engine in args.engines:
         for n in sorted(args.sizes):
             if n > limits.get(engine, n):
@@ -99,7 +103,7 @@ def main() -> None:
             with out.open("rb") as f:
                 digest = hashlib.file_digest(f, "sha256").hexdigest()[:16]
             jvm = f"{r['jvm_peak_mb']:,} MB" if r["jvm_peak_mb"] else "—"
-            print(f"| {n:,} | {r['engine']} | {r['batch_s']:.1f} s (+{r['startup_s']:.1f} s start) | "
+            print(f"| {n:,} | {r['engine']} | {r['batch_s']:.1f} s (+{r['startup_s']:.1f} s start) | {r['cpu_s']:.1f} s | "
                   f"{n / r['batch_s']:,.0f} | {r['peak_mb']:,} MB | {jvm} | {digest} |", flush=True)
             out.unlink()
 
