@@ -50,6 +50,8 @@ def summary_row(key, item: dict | PolicyInputError) -> dict:
     if isinstance(item, PolicyInputError):
         return row | {"status": "error", "error": str(item)}
     results = item["results"]
+    if len(item.get("documents") or ()) > 1:  # clause ids repeat across documents: name the document
+        results = [r | {"clause": f"{r['document']}:{r['clause']}"} for r in results]
     by = {s: [r for r in results if r["status"] == s] for s in ("eligible", "needs_info", "ineligible")}
     total = item["total_estimate_yuan"]
     fields = dict.fromkeys(f for r in results for f in r["missing_fields"] if f != "confirmed")

@@ -12,10 +12,17 @@ import re
 
 from kg_builder.errors import PolicyInputError
 from kg_builder.lexicon import load_lexicon
+from kg_builder.mint import is_minted, normalise
 from kg_builder.numbers import cell_amount
 
 from .config import ReasonerConfig
 from .profile import profile_from_dict
+from .schema import vocabulary
+
+
+def _minted_by(key: str):
+    from kg_builder.mint import minted
+    return minted(key)
 
 TRUE, FALSE = {"true", "1", "yes", "是", "y"}, {"false", "0", "no", "否", "n"}
 
@@ -42,7 +49,7 @@ def _row_dict(row: dict, lex) -> dict:
         raw = (raw or "").strip()
         if not raw or key is None:
             continue
-        concept = lex.concepts.get(key)
+        concept = lex.concepts.get(key) or _minted_by(key)
         scheme = concept.scheme if concept and concept.scheme != "industry" else None
         if scheme:
             data.setdefault(groups[scheme], {})[key] = _cell(scheme, key, raw, concept.unit)
@@ -58,9 +65,10 @@ OTHER_COLUMNS = ("id", "industry", "roles", "confirmed")
 
 def check_header(fieldnames, *, source: str, config: ReasonerConfig = ReasonerConfig()) -> list[str]:
     """The stripped header; raises PolicyInputError for one that cannot be right (unknown or repeated column)."""
-    lex = load_lexicon(config.lexicon_path)
     header = [(h or "").strip() for h in fieldnames or []]
-    known = {c.id for c in lex.concepts.values() if c.scheme != "industry"} | set(OTHER_COLUMNS)
+    known = {c.id for c in vocabulary(config) if c.scheme != "industry"} | set(OTHER_COLUMNS)
+    labels = {normalise(c.zh): c.id for c in vocabulary(config) if is_minted(c.id)}  # minted: by label too
+    header = [labels.get(normalise(h), h) for h in header]
     unknown = [h for h in header if h not in known]
     repeated = sorted({h for h in header if header.count(h) > 1})
     if not header or unknown or repeated:

@@ -14,9 +14,8 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg_builder.build import build_source
-from kg_builder.config import DEFAULT_CORPUS
 from kg_builder.errors import PolicyInputError
+from policykg import corpusargs
 from policykg.jsonout import dumps, number
 
 
@@ -38,8 +37,9 @@ def add_parser(sub):
                    help="re-run a decision recorded with --audit; print the differences (exit 1 if any)")
     p.add_argument("--out", type=Path,
                    help="write results to FILE: .csv or .parquet (one summary row per enterprise) or .jsonl (reports)")
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="policy text")
-    p.add_argument("--as-of", type=_day, help="check on this day (YYYY-MM-DD) against the policy's in-force dates")
+    corpusargs.add(p)
+    p.add_argument("--as-of", type=_day, help="check on this day (YYYY-MM-DD) against the policy's in-force dates; "
+                   "of several versions of a document (replaces: in its metadata) the one in force that day")
     p.add_argument("--same-project", action="append", default=[], metavar="ID,ID",
                    help="measure ids that are the same project (no-duplication rule); repeatable")
     return p
@@ -91,13 +91,41 @@ def _profiles(args):
             yield src, profile_from_json(text, source=src)
 
 
+def _read_evidence(items: list, args, policies: list) -> list:
+    """Free-text profiles: what the description says of each condition of each policy (reasoner.evidence,
+    e5 paraphrase); the evidence of every document is kept."""
+    if args.text is None and not args.batch:
+        return items
+    from dataclasses import replace
+
+    from qa_app.encoder import paraphrase_similarity
+    from reasoner.evidence import with_evidence
+    similarity = paraphrase_similarity()
+    texts = [args.text] if args.text is not None else _read_file(args.batch).splitlines()
+
+    def read(key, p):
+        if isinstance(p, PolicyInputError):
+            return p
+        text, found = texts[0] if args.text is not None else texts[key - 1], []
+        for policy in policies:
+            p = with_evidence(p, text, policy, similarity=similarity)
+            found += list(p.evidence)
+        return replace(p, evidence=tuple(found))
+    return [(key, read(key, p)) for key, p in items]
+
+
 def summary(report: dict) -> str:
     lines = []
     for r in report["results"]:
         if r["status"] == "eligible":
             est = f"约{number(r['estimate_yuan'])}元" if r["estimate_yuan"] is not None else "金额待定"
             cap = f"（上限{number(r['cap_yuan'])}元）" if r["cap_yuan"] is not None else ""
-            lines.append(f"✔ {r['label']} {r['measure']}：符合，{est}{cap}" + ("（不计入合计）" if r.get("forgone") else ""))
+            where = f"《{r['document_title']}》" if len(report.get("documents") or ()) > 1 else ""
+            lines.append(f"✔ {where}{r['label']} {r['measure']}：符合，{est}{cap}" + ("（不计入合计）" if r.get("forgone") else ""))
+            if r.get("application_window"):
+                lines.append(f"   申请时间：{r['application_window']['text']}（{r['guides'][0]['title']}）")
+            if r.get("checklist"):
+                lines.append("   申请材料：" + "；".join(i["item"] for i in r["checklist"]))
         elif r["status"] == "ineligible" and any(c in "".join(r["reasons"]) for c in "还差须"):
             lines.append("✘ " + "；".join(r["reasons"]))
     if report.get("policy", {}).get("note"):
@@ -149,25 +177,43 @@ def _run_registry(args, built, engine: str, groups) -> int:
 
 
 def run(args) -> int:
-    from reasoner.batch import assess_many, summary_row
-    built = build_source(args.corpus)
+    from reasoner.library import assess_many_library, selected
+    if args.text is not None and not args.text.strip():
+        raise PolicyInputError("--text", "is empty or whitespace only",
+                               expected="the enterprise described in Chinese or English, e.g. 我们是新认定的高企")
+    library = corpusargs.library(args)
     if args.replay:
-        return _replay(args, built)
+        return _replay(args, library)
     groups = [tuple(g.split(",")) for g in args.same_project]
     fmt = _out_format(args.out) if args.out else None
+    docs = selected(library, args.doc, args.as_of)[0]
     engine = _engine(args)
-    if _registry_to_summary(args):
-        return _run_registry(args, built, engine, groups)
-    items = list(_profiles(args))
+    if _registry_to_summary(args) and len(docs) == 1:  # a registry on one document: the columnar engines
+        return _run_registry(args, docs[0].build, engine, groups)
+    if engine not in ("oxigraph", "shacl"):  # several documents: each profile on each document's graph
+        if args.engine in ("duckdb", "spark"):
+            print(f"policykg: --engine {args.engine} checks one document at a time (--doc ID); "
+                  f"{len(docs)} documents are checked with the SPARQL path", file=sys.stderr)
+        engine = "oxigraph"
+    policies = _policies(docs)
+    items = _read_evidence(list(_profiles(args)), args, policies)
     if args.audit and len(items) != 1:
         raise PolicyInputError(str(args.audit), f"--audit records one decision, got {len(items)} profiles",
                                expected="one profile (JSON, Turtle, --text)")
+    if args.audit and len(docs) != 1:
+        raise PolicyInputError(str(args.audit), f"--audit records a decision on one document, got {len(docs)}",
+                               expected="--doc ID or --corpus FILE")
     bar = _progress(len(items))
     failures = 0
+    from reasoner.batch import summary_row
     with _output(args.out, fmt) as write:
         try:
-            for key, item in assess_many(items, built.graph, same_project=groups, as_of=args.as_of, engine=engine,
-                                         progress=bar.update):
+            for (_, profile), (key, item) in zip(items, assess_many_library(
+                    items, library, only=args.doc, same_project=groups, as_of=args.as_of, engine=engine,
+                    progress=bar.update)):
+                if args.json and not write and not isinstance(item, PolicyInputError):
+                    from reasoner.questions import next_questions
+                    item["next_questions"] = next_questions(item, _joined(policies), profile)
                 if isinstance(item, PolicyInputError):
                     failures += 1
                     bar.write(f"policykg: error: {item}", file=sys.stderr)
@@ -180,12 +226,27 @@ def run(args) -> int:
                     print(dumps(item) if args.json else summary(item))
                 if args.audit and not isinstance(item, PolicyInputError):
                     from reasoner.audit import audit_turtle
+                    built = docs[0].build
                     args.audit.write_text(audit_turtle(item, built.graph, corpus_text=built.text), encoding="utf-8")
         finally:
             bar.close()
     if args.out:
         print(f"policykg: {len(items)} profiles checked ({failures} unreadable) → {args.out}", file=sys.stderr)
     return 2 if failures else 0
+
+
+def _policies(docs) -> list:
+    from reasoner.model import load_policy
+    return [load_policy(d.build.graph) for d in docs]
+
+
+def _joined(policies):
+    """The measures of several policies as one policy-like object (by_id, measures) for next_questions."""
+    from types import SimpleNamespace
+    if len(policies) == 1:
+        return policies[0]
+    by_id = {k: v for p in policies for k, v in p.by_id.items() if "/" in k}
+    return SimpleNamespace(by_id=by_id, measures=[m for p in policies for m in p.measures])
 
 
 @contextmanager
@@ -209,9 +270,12 @@ def _output(path: Path | None, fmt: str | None):
         writer.close()
 
 
-def _replay(args, built) -> int:
+def _replay(args, library) -> int:
     from reasoner.audit import replay
-    diffs = replay(_read_file(args.replay), built.graph, corpus_text=built.text)
+    turtle = _read_file(args.replay)
+    docs = [d for d in library.policies(args.doc) if f"{d.build.doc_iri}/" in turtle] or library.policies(args.doc)
+    built = docs[0].build  # the document the decision was recorded on
+    diffs = replay(turtle, built.graph, corpus_text=built.text)
     for d in diffs:
         print(d)
     print(f"policykg: {args.replay}: " + (f"{len(diffs)} differences" if diffs else "reproduced"), file=sys.stderr)
