@@ -20,6 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from .build import BuildResult, build_source
+from .cache import cached_build
 from .config import BuildConfig
 from .corpus import META_SUFFIX, Source, load_source
 from .errors import PolicyInputError
@@ -145,7 +146,7 @@ def build_library(path: Path | str, *, config: BuildConfig = BuildConfig()) -> L
         if kind == "guide":
             doc.guide = parse_guide(source.text)
         else:
-            doc.build = build_source(source.path, config=config)
+            doc.build = cached_build(source.path, config=config)
         docs[doc_id] = doc
     library = Library(path, path.is_file(), docs, Graph())
     for doc in docs.values():

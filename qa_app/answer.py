@@ -20,7 +20,8 @@ FACT = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(万|亿|
                   r"|\b(is|are|have|has|got|became|certified)\b", re.I)
 AMOUNT_KINDS = {"fixed": "定额", "max_annual": "年度上限", "max_total": "上限", "max_per_item": "单项上限",
                 "max_per_event": "单个展会上限", "max_per_investee": "每家被投企业上限",
-                "max_years": "年限上限", "ratio": "比例", "match_ratio": "配套比例"}
+                "max_years": "年限上限", "ratio": "比例", "match_ratio": "配套比例",
+                "max_rate": "单价上限", "max_ratio": "比例上限", "negotiated": "无固定金额", "uncapped": "无上限"}
 
 
 def validate_question(question) -> str:
@@ -55,15 +56,36 @@ def check_eligibility(question: str, *, index: ClauseIndex, documents=()) -> tup
     except ImportError as err:
         return None, f"eligibility check unavailable: {err}"
     try:
-        profile = profile_from_text(question)
-        if index.extras.get("library") is not None:
+        library = index.extras.get("library")
+        graphs = [d.build.graph for d in library.policies(documents)] if library is not None else [index.extras["graph"]]
+        profile = _with_evidence(profile_from_text(question), question, graphs)
+        if library is not None:
             from reasoner.library import assess_library
-            result = assess_library(profile, index.extras["library"], only=documents)
+            result = assess_library(profile, library, only=documents)
         else:
             result = assess(profile, index.extras["graph"])
     except PolicyInputError as err:
         return None, f"eligibility check could not read the question: {err}"
     return _plain(result), None
+
+
+def _with_evidence(profile, text: str, graphs):
+    """What the description says of each condition of each policy graph (reasoner.evidence), e5 paraphrase
+    when the engine loads; the evidence of every document is kept."""
+    from dataclasses import replace
+
+    from reasoner.evidence import with_evidence
+    from reasoner.model import load_policy
+    try:
+        from qa_app.encoder import paraphrase_similarity
+        similarity = paraphrase_similarity()
+    except (ImportError, OSError, RuntimeError):
+        similarity = None
+    found = []
+    for graph in graphs:
+        profile = with_evidence(profile, text, load_policy(graph), similarity=similarity)
+        found += list(profile.evidence)
+    return replace(profile, evidence=tuple(found))
 
 
 def _plain(result):
@@ -82,16 +104,22 @@ def yuan(value: Decimal) -> str:
 
 
 def amount_text(a: dict) -> str:
-    kind, value = a["kind"], Decimal(a["value"])
-    if kind == "ratio":
+    kind = a["kind"]
+    if a.get("value") is None:  # 一事一议 / 上不封顶: said, not a number
+        return f"{AMOUNT_KINDS.get(kind, kind)}（{a['citation']['quote']}）"
+    value = Decimal(a["value"])
+    if kind in ("ratio", "max_ratio"):
         shown = f"{(value * 100).normalize():f}%"
     elif kind == "match_ratio":
         shown = f"1:{value.normalize():f}"
     elif kind == "max_years":
         shown = f"{value.normalize():f}年"
+    elif a.get("currency", "CNY") != "CNY":
+        shown = f"{value.normalize():f} {a['currency']}"
     else:
         shown = yuan(value)
-    return f"{AMOUNT_KINDS.get(kind, kind)} {shown}"
+    per = a.get("unit", "").split("/", 1)[1] if kind in ("rate", "max_rate") and "/" in (a.get("unit") or "") else ""
+    return f"{AMOUNT_KINDS.get(kind, kind)} {shown}" + (f"/{per}" if per else "")
 
 
 def compose_answer(p: Passage, *, index: ClauseIndex) -> str:
@@ -118,15 +146,48 @@ def answer_of(p: Passage, score: float, *, index: ClauseIndex) -> dict:
 
 
 def ask(question, *, index: ClauseIndex, k: int = 5, documents=()) -> dict:
-    """Rank the clauses for a question (of `documents` only, if given); self-descriptions also run the
-    eligibility check."""
+    """Answer a question (about `documents` only, if given): facts the graph holds (lists, highest/lowest,
+    counts) with SPARQL, every matching clause cited; otherwise rank the clauses, or abstain when the corpus
+    does not cover the question. Self-descriptions also run the eligibility check.
+    `kind` is find | list | aggregate | guide."""
+    from qa_app.abstain import ABSTAIN_NOTE, abstain_reason, corpus_text_of
+    from qa_app.graphqa import answer_from_graph
+
     q = validate_question(question)
+    graph = index.extras.get("graph")
+    facts = answer_from_graph(q, graph) if graph is not None else None
+    if facts is not None and facts["kind"] != "guide":
+        out = {"question": q, "answers": facts["answers"], "eligibility": None, "kind": facts["kind"],
+               "query": facts["query"], "abstained": False}
+        if "value" in facts:
+            out["value"] = facts["value"]
+        if documents:
+            out["answers"] = [a for a in out["answers"] if a.get("document") in documents]
+        if not out["answers"]:
+            out["note"] = "图谱中没有符合条件的条款 / no clause in the graph matches these facts"
+        return _with_eligibility(out, q, index, documents)
     scores = all_scores(q, index=index)
     ranked = search(q, index=index, k=k, scores=scores, documents=documents)
-    out = {"question": q, "answers": [answer_of(p, s, index=index) for p, s in ranked], "eligibility": None}
+    out = {"question": q, "answers": [answer_of(p, s, index=index) for p, s in ranked], "eligibility": None,
+           "kind": "guide" if facts is not None else "find", "query": None, "abstained": False}
     if float(scores["bm25"].max()) < index.config.low_confidence_bm25:
         out["low_confidence"] = True
         out["note"] = "没有条款与问题的用词相符，以下结果可能不相关 / no clause shares the question's words; results may be off-topic"
+    reason = abstain_reason(q, scores, index.config, _corpus_text(index, graph, corpus_text_of))
+    if reason and not describes_enterprise(q):
+        out.update(abstained=True, answers=[], abstain_reason=reason,
+                   note="；".join(filter(None, [f"{ABSTAIN_NOTE}（{reason}）", out.get("note")])))
+        return out
+    return _with_eligibility(out, q, index, documents)
+
+
+def _corpus_text(index: ClauseIndex, graph, corpus_text_of) -> str:
+    if "corpus_text" not in index.extras:
+        index.extras["corpus_text"] = corpus_text_of(graph) if graph is not None else index.text
+    return index.extras["corpus_text"]
+
+
+def _with_eligibility(out: dict, q: str, index: ClauseIndex, documents=()) -> dict:
     if describes_enterprise(q):
         out["eligibility"], note = check_eligibility(q, index=index, documents=documents)
         if note:
@@ -175,7 +236,8 @@ def index_from_library(library, *, config: RetrievalConfig = RetrievalConfig(), 
 
 @lru_cache(maxsize=4)
 def load_index(corpus: Path, config: RetrievalConfig = RetrievalConfig()) -> ClauseIndex:
-    """Build (once per process) the index of a policy file or of every document of a corpus folder."""
+    """Build (once per process) the index of a policy file or of every document of a corpus folder
+    (each document's graph from kg_builder.cache)."""
     from kg_builder.library import build_library
 
     return index_from_library(build_library(corpus), config=config)

@@ -35,6 +35,16 @@ class RetrievalConfig:
     # best BM25 score below which no clause shares the question's words: answers are flagged low_confidence.
     # Xicheng: in-scope questions (dev + own, 88) ≥ 6.0; off-topic ones (天气, 护照, 餐厅…) mostly 0–2.1.
     low_confidence_bm25: float = 3.0
+    # abstention (qa_app.abstain), chosen by benchmarks/eval_abstain.py on tests/data/abstain + the dev sets: a Chinese
+    # question is answered when best BM25 ≥ abstain_bm25_high, or best dense ≥ abstain_dense_high, or dense ≥
+    # abstain_dense_low with BM25 ≥ abstain_bm25; a Latin-script one when BM25 (after en_terms) ≥ abstain_bm25_latin;
+    # without the dense encoder, when BM25 ≥ abstain_bm25_only.
+    abstain_bm25_high: float = 14.0
+    abstain_dense_high: float = 0.905
+    abstain_dense_low: float = 0.87
+    abstain_bm25: float = 7.0
+    abstain_bm25_latin: float = 5.0
+    abstain_bm25_only: float = 7.0
     model: str | None = None  # None → POLICYKG_EMBED_MODEL or the converted multilingual-e5-small
     torch_threads: int | None = 1  # one query at a time: 1 thread is ~25 ms, 2 contend (0.2-0.8 s) on 2 cores
     synonyms_path: Path = RESOURCES / "synonyms.yaml"
@@ -101,7 +111,7 @@ def _cache_file(model: str, prefix: str, texts: list[str]) -> Path:
 
 def embed_passages(encoder, texts: list[str]) -> np.ndarray:
     """Passage vectors, computed once per (model, prefix, texts) and cached as .npy."""
-    path = _cache_file(encoder.name, getattr(encoder, "passage_prefix", ""), texts)
+    path = _cache_file(getattr(encoder, "cache_name", encoder.name), getattr(encoder, "passage_prefix", ""), texts)
     if path.exists():
         vectors = np.load(path)
         if vectors.shape == (len(texts), encoder.dim):

@@ -1,4 +1,6 @@
-"""`policykg ask "QUESTION" [--json]` and `policykg ask --batch FILE [--json]`: ranked clauses with quotes.
+"""`policykg ask "QUESTION" [--json]` and `policykg ask --batch FILE [--json]`: ranked clauses with quotes; questions
+about facts (lists, highest/lowest, counts) answered from the graph with the SPARQL shown ("kind", "query", "value");
+questions the corpus does not cover abstain ("abstained": true, no answers).
 
 Batch: one question per line; one JSON object (or text block) per line, in order. A bad line
 (blank, too long, control characters) yields {"line": n, "error": "..."} and the batch goes on.
@@ -45,8 +47,15 @@ def _questions(args) -> list[str | None]:
 
 def _plain(result: dict) -> str:
     lines = [f"问：{result['question']}"]
+    if result.get("abstained"):
+        return "\n".join(lines + [f"   {result['note']}"])
+    if result.get("value") is not None:
+        lines.append(f"答：{result['value']}（{len(result['answers'])} 条条款）")
+    elif result.get("kind") in ("list", "aggregate"):
+        lines.append(f"共 {len(result['answers'])} 条条款（图谱查询）")
     for n, a in enumerate(result["answers"], 1):
-        lines.append(f"{n}. 《{a['document_title']}》{a['label']}（{a['clause']}，得分 {a['score']}）\n   {a['answer']}")
+        title = f"《{a['document_title']}》" if a.get("document_title") else (f"{a['document']} " if a.get("document") else "")
+        lines.append(f"{n}. {title}{a['label']}（{a['clause']}，得分 {a['score']}）\n   {a['answer']}")
     if result.get("eligibility"):
         for r in result["eligibility"].get("results", []):
             if r.get("status") == "eligible":

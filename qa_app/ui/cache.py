@@ -20,9 +20,10 @@ def lexicon():
 
 @st.cache_resource
 def store(corpus: str, review_dir: str):
+    """The console's query workers (processes killed at the time limit; sparql.Console), over every document."""
     lib = loaded(corpus, review_dir)
     graph = lib.library.graph if lib.library is not None else lib.build.graph
-    return sparql.make_store(graph.serialize(format="turtle"))
+    return sparql.Console(graph.serialize(format="turtle"))
 
 
 def current(*, one_document: bool = True):
