@@ -144,7 +144,9 @@ def test_one_profile_across_the_corpus_gets_results_from_every_document_it_quali
     from reasoner.library import assess_library
     from reasoner.profile import profile_from_dict
     profile = profile_from_dict({"id": "p", "qualifications": {"HighTechEnterprise": "new", "NationalIncubator": "new"},
-                                "roles": ["运营机构"]})
+                                 "roles": ["运营机构"],  # the applicability words of each text, confirmed
+                                 "confirmed": ["xicheng_measures_draft/4.1-1", "digital_economy/3.2-1",
+                                               "talent_incubator/2-1"]})
     report = assess_library(profile, three)
     eligible = {(r["document"], r["clause"]) for r in report["results"] if r["status"] == "eligible"}
     assert {("xicheng_measures_draft", "4.1"), ("digital_economy", "3.2"), ("talent_incubator", "2")} <= eligible
@@ -196,7 +198,8 @@ def test_as_of_checks_the_version_in_force_that_day(tmp_path):
     _version(tmp_path, "de_final", text.replace("20万元", "30万元", 1), title="数字经济措施", status="正式文本",
              date_in_force="2027-01-01", replaces="de_draft", note="made-up test version")
     lib = build_library(tmp_path)
-    profile = profile_from_dict({"id": "p", "qualifications": {"HighTechEnterprise": "new"}})
+    profile = profile_from_dict({"id": "p", "qualifications": {"HighTechEnterprise": "new"},
+                                 "confirmed": ["de_draft/3.2-1", "de_final/3.2-1"]})
     before = assess_library(profile, lib, as_of=date(2026, 12, 1))
     after = assess_library(profile, lib, as_of=date(2027, 2, 1))
     latest = assess_library(profile, lib)
