@@ -98,8 +98,8 @@ def measure(scored_in: list[dict], scored_out: list[dict], config, corpus_text: 
 def grid(scored_in, scored_out, config, corpus_text) -> list[tuple]:
     """(in-scope abstained, -out-of-scope abstained, thresholds…), best first: no in-scope abstention, then recall."""
     rows = []
-    for bhi, dhi, dlo, blo in itertools.product((12.0, 14.0, 16.0, 20.0), (0.9, 0.905, 0.91), (0.86, 0.87, 0.88),
-                                                (5.0, 7.0, 9.0, 12.0)):
+    for bhi, dhi, dlo, blo in itertools.product((2.3, 2.7, 3.1, 3.9), (0.9, 0.905, 0.91), (0.86, 0.87, 0.88),
+                                                (1.0, 1.35, 1.75, 2.3)):
         cfg = replace(config, abstain_bm25_high=bhi, abstain_dense_high=dhi, abstain_dense_low=dlo, abstain_bm25=blo)
         m = measure(scored_in, scored_out, cfg, corpus_text)
         rows.append((len(m["abstained_in_scope"]), -round(m["recall"] * len(scored_out)), bhi, dhi, dlo, blo))
@@ -133,9 +133,9 @@ def main() -> None:
     print(f"dev + own retrieval sets: {len(d['abstained_in_scope'])}/{len(dev)} abstained {d['abstained_in_scope']}")
     if args.grid:
         for row in grid(scored_in + scored_dev, scored_out, config, text)[:15]:
-            print("in-scope abstained %d, out-of-scope abstained %d: bm25_high %.1f dense_high %.3f dense_low %.3f "
-                  "bm25 %.1f" % (row[0], -row[1], *row[2:]))
-        for t in (5.0, 7.0, 9.0, 11.0, 13.0):
+            print("in-scope abstained %d, out-of-scope abstained %d: bm25_high %.2f dense_high %.3f dense_low %.3f "
+                  "bm25 %.2f" % (row[0], -row[1], *row[2:]))
+        for t in (1.0, 1.35, 1.75, 2.1, 2.5):
             cfg = replace(config, abstain_bm25_only=t)
             strip = lambda cs: [{**c, "scores": {"bm25": c["scores"]["bm25"]}} for c in cs]  # noqa: E731
             m = measure(strip(scored_in + scored_dev), strip(scored_out), cfg, text)

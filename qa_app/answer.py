@@ -125,7 +125,7 @@ def ask(question, *, index: ClauseIndex, k: int = 5) -> dict:
         out = {"question": q, "answers": facts["answers"], "eligibility": None, "kind": facts["kind"],
                "query": facts["query"], "abstained": False}
         if "value" in facts:
-            out["value"] = facts["value"]
+            out["value"], out["aggregate"] = facts["value"], facts["aggregate"]  # count | sum | max | min
         if not facts["answers"]:
             out["note"] = "图谱中没有符合条件的条款 / no clause in the graph matches these facts"
         return _with_eligibility(out, q, index)

@@ -134,7 +134,8 @@ class Document:
 def documents(graph: Graph) -> list[Document]:
     """The documents a graph holds (one per ELI work), by IRI; the id is the IRI's last path segment."""
     q = PREFIXES + "SELECT DISTINCT ?d ?t WHERE { ?d a pk:Policy . OPTIONAL { ?d eli:title ?t } } ORDER BY ?d"
-    return [Document(str(r.d), str(r.d).rstrip("/").rsplit("/", 1)[-1], str(r.t or "")) for r in graph.query(q)]
+    rows = [(_value(r, "d"), _value(r, "t")) for r in store_for(graph).query(q)]
+    return [Document(d, d.rstrip("/").rsplit("/", 1)[-1], t or "") for d, t in rows]
 
 
 def _title_keys(doc: Document, terms: Terms) -> list[str]:
