@@ -49,5 +49,9 @@ class ReasonerConfig:
                                "applying", "applied for", "candidate", "will", "going to", "to become", "if", "whether",
                                "lost", "used to", "former", "formerly", "once")
     lapses: tuple[str, ...] = ("过期", "失效", "到期", "被取消", "被撤销", "expired", "lapsed", "revoked", "cancelled",
-                               "canceled", "withdrawn", "until")
+                               "canceled", "withdrawn", "until", "申请中", "审核中", "评审中", "审查中", "公示中",
+                               "办理中", "pending", "under review")
+    # e5 similarity at which a condition covered in part is met (reasoner.evidence); None: the dictionary's
+    # calibrated `evidence.paraphrase_threshold`
+    paraphrase_threshold: float | None = None
     cue_window: int = 6  # how many words (an English word, or one Chinese character) from a term cues reach

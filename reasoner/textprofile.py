@@ -1,6 +1,6 @@
 """Free Chinese/English text → Profile, with the spans each fact was read from.
 
-Uses the extractor's spaCy components (kg_builder.nlp, profile=True). Rules, each a small step:
+Uses the extractor's rule components (kg_builder.nlp.make_reader, profile=True: no spaCy tokenizer needed). Rules, each a small step:
 a term inside a longer term of another kind belongs to it (研发投入 in a flag phrase, R&D in "R&D centre");
 a negation right before a term states the opposite (qualification "none", flag false), one further away or
 a hedge keeps it unknown (reasoner.textcues); a status word (新认定, newly certified, renewed) applies to the
@@ -15,7 +15,8 @@ from functools import lru_cache
 
 from kg_builder.config import BuildConfig
 from kg_builder.lexicon import alternation, load_lexicon
-from kg_builder.nlp import make_nlp
+from kg_builder.nlp import make_reader
+from kg_builder.numbers import NUM, parse_number
 
 from .config import ReasonerConfig
 from .profile import Profile
@@ -26,7 +27,7 @@ TERMS = ("qualification", "quantity", "flag", "industry")
 
 @lru_cache(maxsize=2)
 def _nlp(lexicon_path):
-    return make_nlp(lexicon_path or BuildConfig().lexicon_path, profile=True)
+    return make_reader(lexicon_path or BuildConfig().lexicon_path, profile=True)
 
 
 def _inside(f, spans) -> bool:
@@ -44,17 +45,20 @@ def profile_from_text(text: str, *, config: ReasonerConfig = ReasonerConfig(), i
     found = [f for f in found if f.kind == "industry" or not _inside(f, terms)]
     facts = {"qualifications": {}, "quantities": {}, "flags": {}, "industry": None, "roles": []}
     sources: list[dict] = []
-    for step in (_read_flags, _read_qualifications, _read_quantities, _read_industry, _read_roles):
+    for step in (_read_flags, _read_qualifications, _read_quantities, _read_industry, _read_roles, _read_counts):
         step(text, found, facts, sources, config)
     return Profile(qualifications=facts["qualifications"], quantities=facts["quantities"], flags=facts["flags"],
                    industry=facts["industry"], roles=tuple(facts["roles"]), id=id, sources=tuple(sources))
 
 
-def _read_yes_no(text, f, section, cid, yes, no, facts, sources, config) -> None:
-    """A term asserts `yes` unless cued; denied right before it, it states `no` (if nothing said `yes`)."""
+def _read_yes_no(text, f, section, cid, yes, no, facts, sources, config, word=None) -> None:
+    """A term asserts `yes` unless cued; denied right before it, it states `no` (if nothing said `yes`).
+    A yes made new or renewed by a status word (`word`) carries that word's span too, as "status"."""
     if not hedged_or_negated(text, f.start, f.end, config):
         facts[section][cid] = yes
         sources.append(_source(text, f, f"{section}.{cid}", yes))
+        if word:
+            sources[-1]["status"] = {"start": word.start, "end": word.end, "quote": text[word.start:word.end]}
     elif (at := denied_from(text, f.start, config)) is not None and cid not in facts[section]:
         facts[section][cid] = no
         sources.append(_source(text, f, f"{section}.{cid}", no, start=at))
@@ -68,11 +72,12 @@ def _read_flags(text, found, facts, sources, config) -> None:
 
 def _read_qualifications(text, found, facts, sources, config) -> None:
     quals = [f for f in found if f.kind == "qualification"]
-    status = {id(q): s.attrs["status"] for s in found if s.kind == "status" and (q := _status_target(text, s, quals))}
+    status = {id(q): s for s in found if s.kind == "status" and (q := _status_target(text, s, quals))}
     for f in quals:
-        cid = f.attrs["concept"]
+        cid, word = f.attrs["concept"], status.get(id(f))
         if facts["qualifications"].get(cid) in (None, "held"):  # new/renewed or a denial stands
-            _read_yes_no(text, f, "qualifications", cid, status.get(id(f), "held"), "none", facts, sources, config)
+            _read_yes_no(text, f, "qualifications", cid, word.attrs["status"] if word else "held", "none", facts,
+                         sources, config, word)
 
 
 def _status_target(text, s, quals):
@@ -124,3 +129,24 @@ def _read_roles(text, found, facts, sources, config) -> None:
         if m and not hedged_or_negated(text, m.start(), m.end(), config):
             facts["roles"].append(role)
             sources.append({"fact": "roles", "value": role, "start": m.start(), "end": m.end(), "quote": m.group()})
+
+
+@lru_cache(maxsize=4)
+def _count_pattern(config: ReasonerConfig) -> re.Pattern:
+    words = load_lexicon(config.lexicon_path).data.get("count_classifiers") or ["家", "个", "项", "件", "名"]
+    return re.compile(rf"(?P<verb>[\u4e00-\u9fff]{{2}})(?:了|过)?(?P<num>{NUM})(?P<cls>{alternation(words)})"
+                      rf"(?P<noun>[\u4e00-\u9fff]{{1,6}}?)(?=[，,。；;！!？?\s]|的|$)")
+
+
+def _read_counts(text, found, facts, sources, config) -> None:
+    """Counts in words ("引进了三家企业", "申请了5件发明专利"): a source {"fact": "count", "value", "unit", "what"}
+    that reasoner.evidence gives to a condition counting the same thing (its label holds the verb and noun)."""
+    for m in _count_pattern(config).finditer(text):
+        if hedged_or_negated(text, m.start(), m.end(), config):
+            continue
+        try:
+            value = parse_number(m.group("num"))
+        except (ValueError, ArithmeticError):
+            continue
+        sources.append({"fact": "count", "value": value, "unit": m.group("cls"), "verb": m.group("verb"),
+                        "what": m.group("noun"), "start": m.start(), "end": m.end(), "quote": m.group()})

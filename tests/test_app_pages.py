@@ -18,11 +18,15 @@ P1, P2, P3, P4 = (str(APP / "pages" / n) for n in
                   ("1_政策问答与资格自测.py", "2_条文核对.py", "3_审计追溯.py", "4_批量检查.py"))
 
 
+XICHENG = Path(__file__).resolve().parent.parent / "corpus" / "xicheng_measures_draft.txt"
+
+
 @pytest.fixture(autouse=True)
 def review_dir(tmp_path_factory, monkeypatch):
     path = tmp_path_factory.getbasetemp() / "reviews"
     path.mkdir(exist_ok=True)
     monkeypatch.setenv("POLICYKG_REVIEW_DIR", str(path))
+    monkeypatch.setenv("POLICYKG_CORPUS", str(XICHENG))  # these pages' cases are the Xicheng text's
     return path
 
 
@@ -43,18 +47,19 @@ def no_errors(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
-def test_home_names_the_document_and_links_the_pages():
+def test_app_opens_on_the_self_check_page_naming_the_document():
     at = run(str(APP / "app.py"))
     no_errors(at)
-    assert "北京市西城区促进科技创新" in texts(at)
-    assert at.metric[1].value == "征求意见稿"
+    out = texts(at)
+    assert at.title[0].value == "政策问答与资格自测" and "北京市西城区促进科技创新" in out and "征求意见稿" in out
+    assert at.text_input(key="question")  # the enterprise can type at once
 
 
-def test_home_switches_to_english_labels():
+def test_self_check_page_switches_to_english_labels():
     at = run(str(APP / "app.py"))
     at.sidebar.radio(key="lang_choice").set_value("English").run()
     no_errors(at)
-    assert "Policy knowledge graph" in texts(at)
+    assert "Q&A and eligibility self-check" in texts(at)
 
 
 def test_question_on_incubator_funding_cites_article_7_item_1():
@@ -65,6 +70,51 @@ def test_question_on_incubator_funding_cites_article_7_item_1():
     out = texts(at)
     assert "第七条（一）" in out
     assert "年度支持金额不超过1000万元" in out
+
+
+def test_description_then_next_questions_change_status_and_amount():
+    """Two sentences → 第四条（一）符合, the rest needs facts; the next question (worth most) is answered yes,
+    then the amount it asks for: 第八条（一） becomes eligible and the total grows by its estimate."""
+    at = run(P1)
+    at.text_input(key="question").input("我们是新认定的高企。研发费用1500万元。")
+    at.button[0].click().run()
+    no_errors(at)
+    first = at.session_state["last_result"]
+    assert first["total_estimate_yuan"] == Decimal(300000)
+    assert next(r for r in first["results"] if r["clause"] == "8.1")["status"] == "needs_info"
+    out = texts(at)
+    assert "第八条（一）" in out and "回答这个问题可能影响 2500万元" in out
+    next(b for b in at.button if b.label == "是").click().run()
+    no_errors(at)
+    second = at.session_state["last_result"]
+    assert next(r for r in second["results"] if r["clause"] == "8.1")["status"] == "eligible"
+    assert "贵单位获得的市级资金是多少（万元）？" in texts(at)
+    at.text_input(key="answer_1").input("1200")
+    next(b for b in at.button if b.label == "提交").click().run()
+    no_errors(at)
+    third = at.session_state["last_result"]
+    assert third["total_estimate_yuan"] == Decimal(6300000)
+    assert "6,000,000 元（600万元）" in texts(at)
+
+
+def test_retrieval_scores_only_in_the_auditor_view():
+    at = run(P1)
+    at.text_input(key="question").input("孵化器支持资金上限")
+    at.button[0].click().run()
+    assert not [c for c in at.caption if str(c.value).startswith("score ")]
+    at.sidebar.toggle(key="auditor").set_value(True).run()
+    assert [c for c in at.caption if str(c.value).startswith("score ")]
+
+
+def test_english_card_gives_the_structured_part_in_english():
+    at = run(P1)
+    at.sidebar.radio(key="lang_choice").set_value("English").run()
+    at.text_input(key="question").input("我们是新认定的高企。")
+    at.button[0].click().run()
+    no_errors(at)
+    out = texts(at)
+    assert "RMB 300,000" in out and "national high-tech enterprise, newly certified this year" in out
+    assert "Beneficiary: the enterprise" in out and "Your answer may affect" in out
 
 
 def test_empty_question_warns_instead_of_answering():
@@ -286,7 +336,8 @@ def test_batch_downloads_equal_what_policykg_check_writes(downloads, tmp_path, m
     monkeypatch.chdir(tmp_path)  # the CLI names the file as given: enterprises.csv, as the upload does
     Path("enterprises.csv").write_text(BATCH, encoding="utf-8")
     for out in ("results.csv", "results.jsonl"):
-        assert main(["check", "enterprises.csv", "--out", out, "--as-of", "2026-11-27"]) == 2  # 2 rows unreadable
+        assert main(["check", "enterprises.csv", "--out", out, "--as-of", "2026-11-27",
+                     "--corpus", str(XICHENG)]) == 2  # 2 rows unreadable
         assert downloads[out] == Path(out).read_bytes(), out
     rows = list(csv.DictReader(io.StringIO(downloads["results.csv"].decode("utf-8-sig"))))
     assert [r["row"] for r in rows] == ["2", "3", "4", "5"] and downloads["results.csv"].startswith(b"\xef\xbb\xbf")

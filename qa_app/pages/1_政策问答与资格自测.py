@@ -1,10 +1,12 @@
-"""Enterprises: ask a question, fill the profile, see eligibility, estimates and the clauses they rest on."""
+"""Enterprises: ask a question or describe the enterprise in a sentence or two, answer the next question worth
+asking, or fill the profile; see eligibility, estimates and the clauses they rest on. The app opens here."""
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from qa_app.ui import cache, qa
+from qa_app.ui import cache, qa, selfcheck
+from qa_app.ui.english import card_en
 from qa_app.ui.guard import guarded
 from qa_app.ui.i18n import t
 from qa_app.ui.profile import PER_UNIT_EXAMPLE, profile_fields, profile_from_values
@@ -13,22 +15,34 @@ from qa_app.ui.text import highlight_md, split_span, yuan
 st.set_page_config(page_title="政策问答与资格自测", layout="wide")
 
 
+def document_filter(lang, loaded) -> list[str]:
+    """Which documents questions and checks look at: none chosen = all of them."""
+    options = qa.document_options(loaded)
+    if len(options) < 2:
+        return []
+    return st.multiselect(t("doc_filter", lang), list(options), format_func=options.get, key="doc_filter",
+                          placeholder=t("all_documents", lang))
+
+
 def source_view(text, cite):
     before, quote, after = split_span(text, cite["start"], cite["end"], context=80)
     st.markdown(highlight_md(before + quote + after, [(cite["start"], cite["end"])], offset=cite["start"] - len(before)))
 
 
-def ask_section(lang, loaded):
+def ask_section(lang, loaded, documents):
     with st.form("ask"):
-        question = st.text_input(t("question", lang), key="question", placeholder="孵化器支持资金上限")
+        question = st.text_input(t("question", lang), key="question", placeholder=t("question_hint", lang))
         asked = st.form_submit_button(t("ask", lang))
     if asked and not question.strip():
         st.warning(t("empty_question", lang))
         st.session_state.pop("answers", None)
+        st.session_state.pop("selfcheck", None)
         return
     if asked:
         with st.spinner("正在加载检索模型…"):  # the first question builds the index
-            st.session_state["answers"] = qa.answer(question, loaded)
+            st.session_state["answers"] = qa.answer(question, loaded, documents=documents)
+        described = st.session_state["answers"].get("eligibility")
+        st.session_state["selfcheck"] = selfcheck.start(question, loaded) if described else None
     result = st.session_state.get("answers")
     if result is None:
         return
@@ -43,17 +57,20 @@ def ask_section(lang, loaded):
         st.info(t("no_results", lang))
     if result.get("note"):  # off-topic question, or what the eligibility check could not read
         st.warning(result["note"])
-    if result.get("eligibility"):
+    if st.session_state.get("selfcheck"):
+        selfcheck_section(lang, loaded)
+    elif result.get("eligibility"):
         for r in qa.shown_results(result["eligibility"]):
             card(lang, r, loaded)
     for a in result["answers"]:
         with st.container(border=True):
             st.markdown(f"#### {a['label']}")
-            st.caption(f"score {a['score']}")
+            score = f" · score {a['score']}" if st.session_state.get("auditor") else ""  # scores are for auditors
+            st.caption(f"《{a.get('document_title') or a['citation']['document']}》{score}")
             st.text(a["quote"])
             st.write(a["answer"])
             with st.expander(t("source", lang)):
-                source_view(loaded.build.text, a["citation"])
+                source_view(loaded.text_of(a["citation"]["document"]), a["citation"])
 
 
 def table_answer(lang, result):
@@ -106,17 +123,19 @@ def profile_form(lang, fields, lex):
             st.session_state["profile_as_of"] = as_of
 
 
-def results_section(lang, loaded):
+def results_section(lang, loaded, documents):
     profile = st.session_state.get("profile_facts")
     if profile is None:
         return
     as_of = st.session_state.get("profile_as_of")
-    first = qa.check(profile, loaded, as_of=as_of)
+    policies = {d.doc_id for d in loaded.policies()}
+    documents = [d for d in documents if d in policies]
+    first = qa.check(profile, loaded, as_of=as_of, documents=documents)
     if first["policy"]["note"]:  # draft, or not in force on the day checked: before any amount
         st.warning(first["policy"]["note"])
     eligible = {r["measure"]: r["label"] for r in first["results"] if r["status"] == "eligible"}
     same = st.multiselect(t("same_project", lang), list(eligible), format_func=lambda m: f"{eligible[m]} {m.rsplit('/', 1)[-1]}")
-    result = qa.check(profile, loaded, same_project=same, as_of=as_of) if same else first
+    result = qa.check(profile, loaded, same_project=same, as_of=as_of, documents=documents) if same else first
     st.session_state["last_result"] = result
     st.metric(t("total", lang), yuan(result.get("total_estimate_yuan")))
     chart = qa.chart_rows(result)
@@ -137,31 +156,110 @@ def results_section(lang, loaded):
 
 
 def card(lang, r, loaded):
+    measure = next((m for m in loaded.measures if m["id"] == r["measure"]), None)
+    en = card_en(r, measure, cache.lexicon()) if lang == "en" and measure else None
     with st.container(border=True):
         st.markdown(f"#### {r['label']} · {t(r['status'], lang)}")
+        if r.get("document_title"):
+            st.caption(f"《{r['document_title']}》 {r['measure']}")
         c1, c2, c3 = st.columns(3)
-        c1.metric(t("estimate", lang), yuan(r["estimate_yuan"]) if r["estimate_yuan"] is not None else t("unknown", lang))
-        c2.metric(t("cap", lang), yuan(r["cap_yuan"]))
+        # the full amount as text: a metric truncates "300,000 元（30…"
+        estimate = en["estimate"] if en else (yuan(r["estimate_yuan"]) if r["estimate_yuan"] is not None
+                                              else t("unknown", lang))
+        c1.markdown(f"{t('estimate', lang)}  \n**{estimate}**")
+        cap = f"{en['cap']} ({en['cap_kind']})" if en and en["cap_kind"] else en["cap"] if en else yuan(r["cap_yuan"])
+        c2.markdown(f"{t('cap', lang)}  \n**{cap}**")
         if r.get("period_years") is not None:
             years = f"≤ {r['period_years'].normalize():f} {t('years', lang)}"
             c3.metric(t("period", lang), years, help=t("one_year", lang))
-        for line in r.get("reasons", []):
-            st.write("✓ " + line if r["status"] == "eligible" else "· " + line)
-        for line in r.get("missing", []):
-            st.write("？" + line)
+        if en:
+            st.write(f"Beneficiary: {en['beneficiary']}")
+            for line in en["conditions"]:
+                st.write("· " + line)
+            for line in en["missing"]:
+                st.write("？ Missing: " + line)
+        else:
+            for line in r.get("reasons", []):
+                st.write("✓ " + line if r["status"] == "eligible" else "· " + line)
+            for line in r.get("missing", []):
+                st.write("？" + line)
+        for e in r.get("evidence", []):
+            if e["state"] in ("met", "not_met", "weak") and e.get("span"):
+                mark = {"met": "✓", "not_met": "✗", "weak": "？"}[e["state"]]
+                st.caption(f"{mark} “{e['span']['quote']}” → {e['condition_text']}")
         st.text(r["citation"]["quote"])
         with st.expander(t("source", lang)):
-            source_view(loaded.build.text, r["citation"])
+            source_view(loaded.text_of(r["citation"]["document"]), r["citation"])
+        guide_part(lang, r)
+
+
+def guide_part(lang, r):
+    """What the application guide adds: when to apply, where, and the documents to hand in (quoted)."""
+    window, office, checklist = r.get("application_window"), r.get("office"), r.get("checklist")
+    if not (window or office or checklist):
+        return
+    guide = "、".join(f"《{g['title']}》" for g in r.get("guides", []))
+    if window:
+        st.markdown(f"**{t('window', lang)}**：{window['text']}（{guide}）")
+    if office:
+        st.markdown(f"**{t('office', lang)}**：{office['text']}")
+    if checklist:
+        with st.expander(f"{t('checklist', lang)}（{len(checklist)}）", expanded=r["status"] == "eligible"):
+            for item in checklist:
+                st.markdown(("    " * (item["level"] - 1)) + f"- {item['item']}")
+
+
+def selfcheck_section(lang, loaded):
+    """Results of the description, then the next question worth asking, one at a time."""
+    state = st.session_state["selfcheck"]
+    result = selfcheck.report(state, loaded)
+    st.session_state["last_result"] = result
+    if result["policy"]["note"]:
+        st.warning(result["policy"]["note"])
+    counts = {s: sum(r["status"] == s for r in result["results"]) for s in ("eligible", "needs_info")}
+    st.markdown(f"{t('total', lang)}：**{yuan(result.get('total_estimate_yuan'))}** · "
+                f"{t('eligible', lang)} {counts['eligible']} · {t('needs_info', lang)} {counts['needs_info']}")
+    for r in qa.shown_results(result):
+        card(lang, r, loaded)
+    questions = selfcheck.pending(result, state, loaded)
+    if not questions:
+        st.success(t("no_more_questions", lang))
+        return
+    q, n = questions[0], len(state["asked"])
+    with st.container(border=True):
+        st.markdown(f"#### {t('next_question', lang)}")
+        st.markdown(q["question_en"] if lang == "en" else q["question"])
+        st.caption(t("worth", lang).format(amount=selfcheck.worth(q, lang)))
+        if q["answer"] == "number":
+            value = st.text_input(f"{t('your_answer', lang)}（{q['unit']}）", key=f"answer_{n}")
+            chosen = value if st.button(t("submit", lang), key=f"submit_{n}") else None
+        elif q["answer"] == "choice":
+            value = st.selectbox(t("your_answer", lang), q.get("options") or [], key=f"answer_{n}")
+            chosen = value if st.button(t("submit", lang), key=f"submit_{n}") else None
+        else:
+            c1, c2, c3 = st.columns(3)
+            chosen = ("yes" if c1.button(t("yes", lang), key=f"yes_{n}") else
+                      "no" if c2.button(t("no", lang), key=f"no_{n}") else
+                      "skip" if c3.button(t("skip", lang), key=f"skip_{n}") else None)
+    if chosen is not None:
+        try:
+            st.session_state["selfcheck"] = selfcheck.answer(state, q, chosen)
+        except ValueError as err:
+            st.error(str(err))
+            return
+        st.rerun()
 
 
 def body():
     lang = cache.language()
-    _, loaded, lex = cache.current()
+    st.sidebar.toggle(t("auditor", lang), key="auditor")
+    _, loaded, lex = cache.current(one_document=False)
     st.title(t("p1", lang))
-    ask_section(lang, loaded)
+    documents = document_filter(lang, loaded)
+    ask_section(lang, loaded, documents)
     st.divider()
     profile_form(lang, profile_fields(loaded.measures, lex), lex)
-    results_section(lang, loaded)
+    results_section(lang, loaded, documents)
 
 
 guarded(body)

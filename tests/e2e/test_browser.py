@@ -45,7 +45,10 @@ def wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     port = free_port()
-    env = {**os.environ, "PORT": str(port), "POLICYKG_REVIEW_DIR": str(tmp_path_factory.mktemp("reviews"))}
+    # PYTHONPATH: serve this checkout's code (the venv's policykg script may point at another worktree)
+    env = {**os.environ, "PORT": str(port), "POLICYKG_REVIEW_DIR": str(tmp_path_factory.mktemp("reviews")),
+           "POLICYKG_CORPUS": str(ROOT / "corpus" / "xicheng_measures_draft.txt"),  # the flows below are Xicheng cases
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     log = open(tmp_path_factory.mktemp("log") / "app.log", "w")
     proc = subprocess.Popen([str(ROOT / "scripts" / "run_app.sh")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
@@ -88,7 +91,7 @@ def test_home_shows_the_document(page, app_url):
 
 
 def test_chinese_question_and_profile_estimate(page, app_url):
-    open_page(page, app_url, "政策问答与资格自测")
+    open_page(page, app_url)  # the app opens on the question-and-self-check page
     page.get_by_role("textbox", name="请输入问题").fill("孵化器支持资金上限")
     page.get_by_role("button", name="提问").click()
     page.get_by_text("第七条（一）").first.wait_for()
@@ -108,6 +111,27 @@ def test_chinese_question_and_profile_estimate(page, app_url):
     page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for()
     page.wait_for_timeout(800)
     page.screenshot(path=SHOTS / "1_政策问答与资格自测.png", full_page=True)
+
+
+def test_description_then_the_next_question_changes_status_and_amount(page, app_url):
+    """Two sentences about the enterprise: 第四条（一） is eligible, the rest needs facts; the next question worth
+    asking is answered (yes, then the amount it asks for): 第八条（一） becomes eligible and the total grows."""
+    open_page(page, app_url)
+    page.get_by_role("textbox", name="请输入问题").fill("我们是新认定的高企。研发费用1500万元。")
+    page.get_by_role("button", name="提问").click()
+    page.get_by_text("第四条（一） · 符合").wait_for()
+    page.get_by_text("合计：300,000 元（30万元）", exact=False).first.wait_for()
+    page.get_by_text("回答这个问题可能影响 2500万元").wait_for()
+    page.get_by_text("第八条（一）的条件", exact=False).first.wait_for()
+    page.get_by_role("button", name="是", exact=True).click()
+    page.get_by_text("第八条（一） · 符合").wait_for()
+    page.get_by_text("贵单位获得的市级资金是多少（万元）？").wait_for()
+    page.get_by_role("textbox", name="您的回答").fill("1200")
+    page.get_by_role("button", name="提交").click()
+    page.get_by_text("合计：6,300,000 元（630万元）", exact=False).first.wait_for()
+    page.get_by_text("6,000,000 元（600万元）", exact=False).first.wait_for()
+    page.wait_for_timeout(500)
+    page.screenshot(path=SHOTS / "1b_自测_下一个问题.png", full_page=True)
 
 
 def test_review_page_shows_text_and_measures(page, app_url):
