@@ -1,12 +1,12 @@
 """Abstention ("本库政策未涉及") on the labelled set tests/data/abstain/questions.yaml: precision and recall stay at or
 above the figures in benchmarks/RESULTS.md minus a small margin, and no in-scope dev question abstains — over
-one index of every corpus policy (benchmarks/eval_abstain.py) and through `ask` on the default single file."""
+the index of the corpus folder (benchmarks/eval_abstain.py) and through `ask` on the default single file."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from benchmarks.eval_abstain import ROOT, load_cases, measure, policy_files, score_cases, union_index
+from benchmarks.eval_abstain import ROOT, corpus_index, load_cases, measure, score_cases
 from qa_app.abstain import abstain_reason, corpus_text_of, unknown_place
 from qa_app.retrieval import RetrievalConfig
 
@@ -16,7 +16,7 @@ MARGIN = 0.05
 
 @pytest.fixture(scope="module")
 def scored():
-    index, graph = union_index(policy_files(ROOT / "corpus"))
+    index, graph = corpus_index(ROOT / "corpus")
     ins, outs, dev = load_cases()
     return score_cases(index, ins), score_cases(index, outs), score_cases(index, dev), corpus_text_of(graph)
 

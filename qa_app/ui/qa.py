@@ -43,8 +43,9 @@ def answer_rows(result: dict) -> list[dict]:
     from qa_app.answer import amount_text
 
     return [{"文件 / document": a.get("document_title") or a.get("document", ""), "条款 / clause": a["label"],
-             "金额 / amount": "；".join(dict.fromkeys(amount_text({"kind": x["kind"], "value": Decimal(x["value"])})
-                                                     for x in a.get("amounts", []))),
+             "金额 / amount": "；".join(dict.fromkeys(
+                 amount_text({"kind": x["kind"], "value": None if x["value"] is None else Decimal(x["value"]),
+                              "citation": {"quote": "…"}}) for x in a.get("amounts", []))),
              "原文 / quote": a["quote"]} for a in result["answers"]]
 
 
