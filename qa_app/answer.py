@@ -161,7 +161,7 @@ def ask(question, *, index: ClauseIndex, k: int = 5, documents=()) -> dict:
         out = {"question": q, "answers": facts["answers"], "eligibility": None, "kind": facts["kind"],
                "query": facts["query"], "abstained": False}
         if "value" in facts:
-            out["value"] = facts["value"]
+            out["value"], out["aggregate"] = facts["value"], facts["aggregate"]  # count | sum | max | min
         if documents:
             out["answers"] = [a for a in out["answers"] if a.get("document") in documents]
         if not out["answers"]:
