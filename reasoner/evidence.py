@@ -187,6 +187,7 @@ class Clause:
     hedged: bool
     subjects: frozenset  # bodies the clause speaks of (园区, 楼宇…)
     masked: str = ""  # the text with names (国家高新技术企业) blanked, for level words
+    sentence: bool = False  # a sentence of several clauses, read as one unit
 
 
 def _pieces(text: str, pattern: re.Pattern) -> list[tuple[int, int]]:
@@ -205,9 +206,9 @@ def clauses(text: str, masks=(), config: ReasonerConfig = ReasonerConfig()) -> l
     """The description's clauses, then each sentence of several clauses as one more unit (a condition may be
     said across its clauses). `masks` (start, end) are names (国家高新技术企业) whose level words are not levels."""
     w, out = words(config), []
-    spans = _pieces(text, CLAUSE_END)
-    spans += [s for s in _pieces(text, SENTENCE_END) if s not in spans]
-    for start, end in spans:
+    spans = [(s, False) for s in _pieces(text, CLAUSE_END)]
+    spans += [(s, True) for s in _pieces(text, SENTENCE_END) if (s, False) not in spans]
+    for (start, end), sentence in spans:
         piece = text[start:end]
         masked = "".join(" " if any(a <= start + i < b for a, b in masks) else ch for i, ch in enumerate(piece))
         toks = _tokens(piece)
@@ -215,7 +216,7 @@ def clauses(text: str, masks=(), config: ReasonerConfig = ReasonerConfig()) -> l
         levels, _ = _levels_of(masked, _tokens(masked), w)
         out.append(Clause(start, end, piece, _plain(piece) + " " + "".join(implied), frozenset(levels),
                           any(t in w.negations for t in toks), bool(w.hedge_re.search(piece)),
-                          frozenset(_said_as(t, w) for t in toks if t in w.subjects), masked))
+                          frozenset(_said_as(t, w) for t in toks if t in w.subjects), masked, sentence))
     return out
 
 
@@ -288,6 +289,9 @@ def _worded(c: dict, profile: Profile) -> bool:
 
 def _best(judged: list[tuple]) -> tuple:
     """(state, coverage, how, similarity, clause) of the strongest clause; a condition stated both met and not met is only weak."""
+    clause_said = [j for j in judged if j[0] in ("met", "not_met") and not j[4].sentence]
+    if clause_said:  # a clause that says it outranks a sentence holding other clauses' negations
+        judged = clause_said
     said = {j[0] for j in judged if j[0] in ("met", "not_met")}
     if len(said) == 2:
         j = next(j for j in judged if j[0] == "met")
