@@ -69,6 +69,8 @@ class Words:
     weak: float
     threshold: float
     subjects: frozenset
+    copulas: frozenset
+    bodies: tuple
 
 
 @lru_cache(maxsize=4)
@@ -84,7 +86,9 @@ def words(config: ReasonerConfig) -> Words:
                  frozenset(_plain(w) for w in data.get("negations") or ()),
                  re.compile(alternation(hedges) or "(?!)", re.I),
                  float(data.get("weak_coverage", 0.5)), float(data.get("paraphrase_threshold", 2.0)),
-                 frozenset(_plain(x) for x in data.get("subjects") or ()))
+                 frozenset(_plain(x) for x in data.get("subjects") or ()),
+                 frozenset(_plain(x) for x in data.get("copulas") or ()),
+                 tuple(_plain(x) for x in data.get("bodies") or ()))
 
 
 def _tokens(text: str, keep: str = "") -> list[str]:
@@ -113,6 +117,7 @@ class Condition:
     negated: bool
     numbered: bool  # holds a number the extractor did not read: never met by words
     choices: tuple = ()  # enumerations (主板、创业板、中小板): one alternative (a tuple of words) must be said
+    bare: bool = False  # a noun phrase naming a body (港口公司, 供应链服务平台): the clause must say the enterprise is one
 
     @property
     def size(self) -> int:
@@ -141,7 +146,21 @@ def condition_parts(text: str, config: ReasonerConfig = ReasonerConfig()) -> Con
     negated = any(t in w.negations for t in toks)
     content = tuple(dict.fromkeys(t for i, t in enumerate(content_of(toks)) if t not in in_choice))
     numbered = bool(re.search(r"\d|[一二三四五六七八九十百千万亿]+(?:元|年|家|个|人|万|亿|%)", text))
-    return Condition(content, frozenset(accepted), negated, numbered, choices)
+    return Condition(content, frozenset(accepted), negated, numbered, choices, _bare(text, w))
+
+
+@lru_cache(maxsize=1)
+def _tagger():
+    import jieba.posseg
+    return jieba.posseg.POSTokenizer(_jieba())
+
+
+def _bare(text: str, w: Words) -> bool:
+    """A noun phrase ending in a body (公司, 平台, 单位…), with no verb and no preposition (jieba's part-of-speech
+    tags): the condition names what the applicant is."""
+    tagged = list(_tagger().cut(text))
+    return bool(tagged) and _plain(tagged[-1].word).endswith(tuple(w.bodies) or ("\0",)) and \
+        all(x.flag not in ("v", "p") for x in tagged)
 
 
 def _choices(toks: list[str], w: Words, content_of) -> tuple[tuple, set]:
@@ -242,6 +261,8 @@ def judge(cond: Condition, clause: Clause, similarity: float | None, config: Rea
         return "unstated", coverage, "another level"
     if clause.subjects - {*cond.content, *(t for g in cond.choices for a in g for t in a)}:
         return "weak", coverage, "said of another body"
+    if cond.bare and not _is_one(cond, clause, w):
+        return "weak", coverage, "named, not said to be one"
     full = coverage == 1.0
     threshold = config.paraphrase_threshold if config.paraphrase_threshold is not None else w.threshold
     para = similarity is not None and similarity >= threshold
@@ -262,6 +283,17 @@ def judge_text(description: str, condition: str, *, similarity: Similarity | Non
     judged = [judge(cond, cl, sims.get((i, condition)), config) + (sims.get((i, condition)), cl)
               for i, cl in enumerate(parts)]
     return _best(judged) if judged else ("unstated", 0.0, "empty", None, None)
+
+
+def _is_one(cond: Condition, clause: Clause, w: Words) -> bool:
+    """The clause says the enterprise is what the condition names: a copula (是, 作为, we are) before its last
+    word, or the clause opens with it."""
+    text = _plain(clause.text)
+    at = text.find(cond.content[-1]) if cond.content else -1
+    if at < 0:
+        return True  # said through implied words: nothing to place
+    before = _tokens(text[:at])
+    return not before or any(t in w.copulas for t in before)
 
 
 def _agency_levels(clause: Clause, cond: Condition, w: Words) -> frozenset:
