@@ -95,7 +95,7 @@ def _profile_back(facts: dict):
     from decimal import Decimal
 
     from .profile import profile_from_dict
-    data = {k: v for k, v in facts.items() if k not in ("read_from_text",) and v not in (None, [], {})}
+    data = {k: v for k, v in facts.items() if k not in ("read_from_text", "evidence") and v not in (None, [], {})}
     data["quantities"] = {k: [Decimal(x) for x in v] if isinstance(v, list) else Decimal(v)
                           for k, v in facts.get("quantities", {}).items()}
     return profile_from_dict(data, source="audit record")
