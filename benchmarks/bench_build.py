@@ -1,58 +1,84 @@
-"""Build time of the Xicheng graph (warm, excluding interpreter start) and parser throughput on a large
-synthetic policy. Prints ratios against a baseline measured in the same run (a plain line split of the
-same text), so numbers compare across machines.
+"""Build time against text length: does `policykg build` grow linearly?
 
-    .venv/bin/python benchmarks/bench_build.py [--rounds 5] [--articles 2000]
+Texts: the Xicheng draft repeated 10×, 40× and 80× (each copy keeps its article numbers, so clause ids repeat
+and the graph is smaller than the text), and `kg_builder.samples.make_large_policy(n)` (distinct articles,
+one measure per item: the realistic large case) at 250 and 1,000 articles. For each text it times, warm
+(spaCy/jieba loaded once before), in one process:
+
+  graph      parse + extract + review layer + RDF (`kg_builder.build.build_graph`)
+  command    the whole `policykg build` command in process (graph, Turtle, JSON-LD, SPARQL read-back,
+             SHACL shapes, compiled checks, summary)
+
+and prints each time with its ratio to the 10× baseline measured in the same run and the time per 1,000
+characters (flat per-character time = linear growth). CPU time of the process is printed beside wall time,
+because the machine is shared.
+
+    .venv/bin/python benchmarks/bench_build.py [--sizes 10,40,80] [--articles 250,1000] [--no-command]
 """
 from __future__ import annotations
 
 import argparse
-import statistics
+import contextlib
+import io
+import sys
+import tempfile
 import time
 from pathlib import Path
 
-from kg_builder.build import build_source
-from kg_builder.outline import parse_structure
-
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from kg_builder.build import build_graph  # noqa: E402
+from kg_builder.samples import make_large_policy  # noqa: E402
+from policykg.cli import main as cli  # noqa: E402
+
+XICHENG = ROOT / "corpus/xicheng_measures_draft.txt"
 
 
-def timed(fn, rounds: int) -> list[float]:
-    out = []
-    for _ in range(rounds):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return out
+def timed(fn) -> tuple[float, float, object]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = fn()
+    return time.perf_counter() - wall, time.process_time() - cpu, out
 
 
-def large_policy(n: int) -> str:
-    try:
-        from kg_builder.samples import make_large_policy
-        return make_large_policy(n)
-    except ImportError:  # fall back to repeating the Xicheng articles with new numbers
-        import cn2an
-        body = (ROOT / "corpus/xicheng_measures_draft.txt").read_text(encoding="utf-8")
-        art = body[body.index("第三条"):body.index("第四条")].split("\n", 1)[1]
-        return "\n".join(f"第{cn2an.an2cn(i)}条 第{i}项措施\n{art}" for i in range(1, n + 1))
+def command(text: str, name: str) -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            code = cli(["build", "--corpus", str(path), "--out", str(Path(tmp) / "out")])
+    if code != 0:
+        raise SystemExit(f"policykg build failed on {name} (exit {code})")
+    return code
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--articles", type=int, default=2000)
+    ap.add_argument("--sizes", default="10,40,80", help="repetitions of the Xicheng text (first = baseline)")
+    ap.add_argument("--articles", default="250,1000", help="sizes of kg_builder.samples.make_large_policy")
+    ap.add_argument("--no-command", action="store_true", help="time the graph build only")
     args = ap.parse_args()
-    corpus = ROOT / "corpus/xicheng_measures_draft.txt"
-    cold = timed(lambda: build_source(corpus), 1)[0]
-    warm = timed(lambda: build_source(corpus), args.rounds)
-    text = large_policy(args.articles)
-    lines = text.count("\n") + 1
-    parse = statistics.median(timed(lambda: parse_structure(text), 3))
-    baseline = statistics.median(timed(lambda: [ln.strip() for ln in text.splitlines()], 3))
-    print(f"xicheng build: cold {cold:.3f} s (first call: spaCy/jieba load), warm median {statistics.median(warm):.3f} s "
-          f"(min {min(warm):.3f}, max {max(warm):.3f}, {args.rounds} rounds)")
-    print(f"parser: {lines} lines in {parse:.3f} s = {lines / parse:,.0f} lines/s; "
-          f"plain line split {baseline:.4f} s; ratio parser/split = {parse / baseline:.0f}x")
+    base = XICHENG.read_text(encoding="utf-8")
+    texts = [(f"xicheng ×{n}", "\n".join([base] * n)) for n in map(int, args.sizes.split(","))]
+    texts += [(f"samples {n} articles", make_large_policy(n)) for n in map(int, filter(None, args.articles.split(",")))]
+    build_graph(base)  # load spaCy, jieba and the lexicon once
+    print(f"{'text':<22}{'chars':>9}{'clauses':>8}{'measures':>9}{'triples':>9}  {'graph s (cpu)':>15}{'ratio':>7}"
+          f"{'ms/kchar':>9}  {'command s (cpu)':>16}{'ratio':>7}{'ms/kchar':>9}")
+    first = None
+    for name, text in texts:
+        wall, cpu, result = timed(lambda: build_graph(text, doc_id="bench"))
+        row = [wall, None]
+        if not args.no_command:
+            row[1] = timed(lambda: command(text, "bench"))[:2]
+        first = first or row
+        kchars = len(text) / 1000
+        line = (f"{name:<22}{len(text):>9,}{len(result.extraction.structure.clauses()):>8}{len(result.measures):>9}"
+                f"{len(result.graph):>9,}  {wall:>7.2f} ({cpu:>5.2f}){wall / first[0]:>7.1f}{1000 * wall / kchars:>9.1f}")
+        if row[1]:
+            cw, cc = row[1]
+            line += f"  {cw:>8.2f} ({cc:>5.2f}){cw / first[1][0]:>7.1f}{1000 * cw / kchars:>9.1f}"
+        print(line, flush=True)
 
 
 if __name__ == "__main__":

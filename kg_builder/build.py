@@ -1,6 +1,8 @@
 """Entry point: `build_graph(text, *, config, doc_id, meta)` → BuildResult (structure, measures, graph, report)."""
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +37,26 @@ class BuildResult:
 
 def build_graph(text: str, *, config: BuildConfig = BuildConfig(), doc_id: str = "policy", meta: dict | None = None,
                 source_name: str = "<text>", sha256: str | None = None) -> BuildResult:
+    with gc_paused():
+        return _build_graph(text, config, doc_id, meta, source_name, sha256)
+
+
+@contextmanager
+def gc_paused():
+    """Pause Python's cyclic garbage collector while a graph is built: the build allocates hundreds of
+    thousands of small objects that live on (terms, triples, findings), and the collector's repeated passes
+    over them made build time grow faster than the text (1,000 articles: 16 s instead of 9 s of CPU).
+    Nothing is lost: the collector runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_graph(text, config, doc_id, meta, source_name, sha256) -> BuildResult:
     structure = parse_structure(text, source=source_name)
     extraction = extract(structure, config=config)
     reviews = []

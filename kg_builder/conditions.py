@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import re
 
+from .config import RESOURCES
+from .lexicon import load_lexicon
 from .measures import ClauseFacts, Condition
+from .mint import mint
+from .nlp import clause_start
+from .requirements import requirements_of
 from .segment import Segment, condition_clauses
 
 LEAD = re.compile(r"^(?:对于|对|且|并且|并(?!购)|同时|凡)")
 TAIL = re.compile(r"(?:的)$")
-BOTH = re.compile(r"并且|且")
 JOINED = re.compile(r"并且|并|且|同时")
-METHOD_INSIDE = re.compile(r"按照|(?<=[企业构体])按")
 
 
 def _status(facts: ClauseFacts, a: int, b: int) -> str | None:
@@ -36,6 +39,8 @@ def _grouped(facts: ClauseFacts, kind: str, a: int, b: int, status: str | None) 
     if not found:
         return []
     start, end = found[0].start, found[-1].end
+    if kind == "qualification" and status:  # '新培育的…国家高新技术企业': the citation shows the status word too
+        start = min([start, *(f.start for f in facts.of("status", a, start))])
     concepts = tuple(dict.fromkeys(f.attrs["concept"] for f in found))
     return [Condition(kind, start, end, facts.text[start:end], concepts,
                       status=status if kind == "qualification" else None)]
@@ -43,17 +48,40 @@ def _grouped(facts: ClauseFacts, kind: str, a: int, b: int, status: str | None) 
 
 def structured(facts: ClauseFacts, a: int, b: int, status: str | None) -> list[Condition]:
     out = _grouped(facts, "qualification", a, b, status) + _grouped(facts, "industry", a, b, None)
+    previous = None
     for t in facts.of("threshold", a, b):
-        out.append(Condition("threshold", t.start, t.end, facts.text[t.start:t.end], op=t.attrs["op"],
-                             value=t.attrs["value"], unit=t.attrs["unit"], quantity=t.attrs["quantity"]))
+        quantity, start = t.attrs["quantity"], t.start
+        if quantity is None:  # open vocabulary: the noun phrase before the threshold names the quantity
+            quantity, start = _minted_quantity(facts, t, previous)
+        previous = (t, quantity)
+        if quantity is None:  # no phrase to name it: the enterprise confirms the words
+            out.append(Condition("text", t.start, t.end, facts.text[t.start:t.end]))
+            continue
+        out.append(Condition("threshold", start, t.end, facts.text[start:t.end], op=t.attrs["op"],
+                             value=t.attrs["value"], unit=t.attrs["unit"], quantity=quantity))
     for f in _outermost(facts, "flag", a, b):
         out.append(Condition("flag", f.start, f.end, facts.text[f.start:f.end], (f.attrs["concept"],)))
     return sorted(out, key=lambda c: c.start)
 
 
+def _minted_quantity(facts: ClauseFacts, t, previous) -> tuple[str | None, int]:
+    """'年度实现跨境电子商务进出口额超过5亿元' → the concept minted for 跨境电子商务进出口额 (unit CNY); a number listed
+    after another ('达到1亿元、3亿元') is on the same quantity."""
+    text = facts.text
+    if previous and previous[1] and re.fullmatch(r"[、和及与或\s]*", text[previous[0].end:t.start]):
+        return previous[1], t.start
+    span = _requirements().phrase(text, max(clause_start(text, t.start), facts.start), t.start)
+    if span is None:
+        return None, t.start
+    return mint("quantity", text[span[0]:span[1]], t.attrs["unit"]).id, span[0]
+
+
+def _requirements():
+    return requirements_of(load_lexicon(RESOURCES / "lexicon.yaml"))
+
+
 def text_condition(facts: ClauseFacts, a: int, b: int) -> Condition:
-    method = METHOD_INSIDE.search(facts.text, a + 1, b)  # '…的高成长企业按营业收入的增量…' stops at 按
-    b = method.start() if method else b
+    b = _requirements().clause_end(facts.text, a, b)  # '…的高成长企业按营业收入的增量…' stops at 按
     s = facts.text[a:b]
     lead, tail = LEAD.match(s), TAIL.search(s)
     a2 = a + (lead.end() if lead else 0)
@@ -62,41 +90,35 @@ def text_condition(facts: ClauseFacts, a: int, b: int) -> Condition:
     return Condition("text", a, b, facts.text[a:b])
 
 
+def read_clause(facts: ClauseFacts, a: int, b: int, status: str | None, requirement: bool) -> list[Condition]:
+    """What a clause states: structured conditions, and — in a clause that states a requirement — every part the
+    dictionary could not read, kept verbatim ('对获得市级部门支持的技术转移机构' → 技术转移机构 + '获得市级部门支持')."""
+    b = _requirements().clause_end(facts.text, a, b)
+    found = structured(facts, a, b, status)
+    if not requirement:
+        return found
+    if not found:  # nothing the dictionary knows: the clause's own words, to confirm
+        return [text_condition(facts, a, b)]
+    covered = [(c.start, c.end) for c in found] + [(f.start, f.end) for k in ("status", "threshold", "money", "ratio",
+                                                                              "match_ratio", "duration", "area")
+                                                   for f in facts.of(k, a, b)]
+    rest = [Condition("text", p0, p1, facts.text[p0:p1])
+            for p0, p1 in _requirements().residue(facts.text, a, b, covered)]
+    return sorted(found + rest, key=lambda c: c.start)
+
+
 def conditions_of(facts: ClauseFacts, seg: Segment) -> list[Condition]:
     status = _status(facts, seg.start, seg.opener)
+    req = _requirements()
     out: list[Condition] = []
     for a, b, tag in condition_clauses(facts.text, seg):
-        found = structured(facts, a, b, status)
-        if found:
-            out.extend(found)
-            if tag == "subject":
-                out.extend(_unstructured_parts(facts, a, b, status) or _predicate(facts, a, b, found))
-        elif tag == "subject":
-            out.append(text_condition(facts, a, b))
+        requirement = tag == "subject" or (tag == "other" and req.is_requirement(facts.text, a, b))
+        out.extend(read_clause(facts, a, b, status, requirement))
     if not out:  # nothing says who qualifies: the enterprise must confirm the clause's own words
         clauses = [c for c in condition_clauses(facts.text, seg) if c[2] == "other" and c[1] - c[0] >= 4]
         a, b = (clauses[0][0], clauses[-1][1]) if clauses else (seg.start, seg.end)
         out.append(Condition("text", a, b, facts.text[a:b]))
     return out
-
-
-def _unstructured_parts(facts: ClauseFacts, a: int, b: int, status: str | None) -> list[Condition]:
-    """'对新落户本区且实缴注册资本不低于5000万元的企业': the part joined by 且 that the dictionary does not
-    know ('新落户本区') is a condition of its own, kept verbatim."""
-    bounds = [a, *(x for m in BOTH.finditer(facts.text, a, b) for x in (m.start(), m.end())), b]
-    parts = [(p0, p1) for p0, p1 in zip(bounds[::2], bounds[1::2]) if p1 - p0 >= 2]
-    if len(parts) < 2:
-        return []
-    return [text_condition(facts, p0, p1) for p0, p1 in parts if not structured(facts, p0, p1, status)]
-
-
-def _predicate(facts: ClauseFacts, a: int, b: int, found: list[Condition]) -> list[Condition]:
-    """'孵化器年度绩效考核结果为优秀的': a clause that opens with what the dictionary knows and goes on to say
-    something of it keeps that rest verbatim. Clauses opening with 对 ('对…的企业') name their subject last."""
-    end = max(c.end for c in found)
-    if LEAD.match(facts.text[a:b]) or min(c.start for c in found) != a or b - end < 5:
-        return []
-    return [text_condition(facts, end, b)]
 
 
 def element_conditions(facts: ClauseFacts, seg: Segment, elements: list[tuple[int, int]], index: int,
@@ -110,8 +132,16 @@ def element_conditions(facts: ClauseFacts, seg: Segment, elements: list[tuple[in
     lead = LEAD.match(facts.text[a:b])
     a += lead.end() if lead and b - a > lead.end() else 0
     status = _status(facts, seg.start, seg.opener)
-    own = structured(facts, a, b, status) or [Condition("text", a, b, facts.text[a:b])]
+    own = read_clause(facts, a, b, status, True) or [Condition("text", a, b, facts.text[a:b])]
+    for c in own:  # '对新培育的独角兽、潜在独角兽企业': each listed title keeps the status word in its citation
+        if c.kind == "qualification" and c.status:
+            c.start = min([c.start, *(f.start for f in facts.of("status", seg.start, c.start))])
+            c.text = facts.text[c.start:c.end]
     if joined:
-        own += structured(facts, joined.end(), hi, status) or [text_condition(facts, joined.end(), hi)]
+        own += read_clause(facts, joined.end(), hi, status, True) or [text_condition(facts, joined.end(), hi)]
     kept = [c for c in shared if c.end <= lo or c.start >= hi]
+    for c in shared:  # a text condition around the list keeps its words outside the list ('…的新落户船公司')
+        if c.kind == "text" and c.start < hi and lo < c.end:
+            kept += [Condition("text", p0, p1, facts.text[p0:p1])
+                     for p0, p1 in _requirements().residue(facts.text, c.start, c.end, [(lo, hi)])]
     return sorted(kept + own, key=lambda c: c.start)

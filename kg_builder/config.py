@@ -21,4 +21,5 @@ class BuildConfig:
     extra_lexicon: tuple[Path, ...] = field(default_factory=tuple)
 
 
-DEFAULT_CORPUS = ROOT / "corpus" / "xicheng_measures_draft.txt"
+DEFAULT_CORPUS = ROOT / "corpus" / "xicheng_measures_draft.txt"  # the text everything was tuned on
+DEFAULT_LIBRARY = ROOT / "corpus"  # the corpus folder: every document, the default of every command

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from .config import BuildConfig
 from .lexicon import Lexicon, alternation, load_lexicon
-from .measures import ClauseFacts, Measure, extract_measures
+from .measures import ClauseFacts, Condition, Measure, extract_measures
 from .nlp import Finding, make_nlp
+from .requirements import applicability, requirements_of
 from .structure import Node, Structure
 
 # Captions of the closing part when it is a chapter or a numbered heading (第五章 附则, 九、其他):
@@ -36,12 +37,14 @@ class Extraction:
 
     def uncovered(self) -> list[tuple[str, int, int]]:
         """Sentences of operative clauses that produced no measure (clause id, start, end)."""
-        out = []
+        out, spans = [], {}
+        for m in self.measures:
+            spans.setdefault(m.clause, []).append((m.start, m.end))
         for node in self.structure.clauses():
             if is_closing(self.structure, node):
                 continue
             for a, b in _sentences(node):
-                if not any(m.start < b and a < m.end for m in self.measures if m.clause == node.clause):
+                if not any(start < b and a < end for start, end in spans.get(node.clause, ())):
                     out.append((node.clause, a, b))
         return out
 
@@ -51,17 +54,7 @@ def is_closing(structure: Structure, node: Node) -> bool:
     if node.clause.startswith("附则"):
         return True
     return any(g.caption and CLOSING_CAPTION.match(structure.quote(g.caption).strip())
-               for g in _ancestors(structure.root, node))
-
-
-def _ancestors(root: Node, node: Node) -> list[Node]:
-    for child in root.children:
-        if child is node:
-            return [root]
-        path = _ancestors(child, node)
-        if path:
-            return [root, *path]
-    return []
+               for g in structure.ancestors(node))
 
 
 def _sentences(node: Node) -> list[tuple[int, int]]:
@@ -70,20 +63,25 @@ def _sentences(node: Node) -> list[tuple[int, int]]:
 
 def _article_and_item(structure: Structure, node: Node) -> tuple[int | None, int | None]:
     if node.kind == "item":
-        parent = next(n for n in structure.root.walk() if node in n.children)
-        return parent.number, node.number
+        return structure.parent(node).number, node.number
     return node.number, None
 
 
-def clause_facts(structure: Structure, node: Node, lexicon_path) -> ClauseFacts:
-    nlp = make_nlp(lexicon_path)
-    a, b = node.body_start, node.end
-    doc = nlp(structure.text[a:b])
+def span_findings(text: str, a: int, b: int, lexicon_path) -> list[Finding]:
+    """What the pipeline finds in text[a:b], with absolute offsets."""
+    doc = make_nlp(lexicon_path)(text[a:b])
     moved = {id(f): Finding(f.kind, f.start + a, f.end + a, dict(f.attrs)) for f in doc.user_data.get("findings", [])}
     for f in moved.values():  # thresholds and caps point at the number they consume
         if "number" in f.attrs:
             f.attrs["number"] = moved[id(f.attrs["number"])]
-    found = list(moved.values())
+        if f.attrs.get("rate") is not None:  # a per-object rate's positions (kg_builder.rates.Rate)
+            f.attrs["rate"] = f.attrs["rate"].moved(a)
+    return list(moved.values())
+
+
+def clause_facts(structure: Structure, node: Node, lexicon_path) -> ClauseFacts:
+    a, b = node.body_start, node.end
+    found = span_findings(structure.text, a, b, lexicon_path)
     article, item = _article_and_item(structure, node)
     return ClauseFacts(structure.text, node.clause, node.label, article, item, a, b, found)
 
@@ -105,4 +103,15 @@ def extract(structure: Structure, *, config: BuildConfig = BuildConfig()) -> Ext
         facts[node.clause] = cf = clause_facts(structure, node, config.lexicon_path)
         if not is_closing(structure, node):
             measures.extend(extract_measures(cf, lexicon))
+    _apply_applicability(structure, measures, lexicon)
     return Extraction(structure, measures, _rules(structure, lexicon), facts)
+
+
+def _apply_applicability(structure: Structure, measures: list[Measure], lexicon: Lexicon) -> None:
+    """Requirements an applicability article states (享受本办法的企业须是…) are conditions of every measure of the
+    document, each cited to the article; a measure of that article itself keeps only its own."""
+    parts = applicability(structure, requirements_of(lexicon))
+    for m in measures:
+        own = [(clause, a, b) for clause, _, a, b in parts if not (m.start <= a and b <= m.end)]
+        m.conditions = [*m.conditions, *(Condition("text", a, b, structure.text[a:b], stated_in=clause)
+                                         for clause, a, b in own)]

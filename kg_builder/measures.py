@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .lexicon import Lexicon, alternation
+from .mint import mint
 from .nlp import Finding
+from .numbers import parse_number
+from .rates import count_of
 from .segment import Segment, condition_clauses, enumeration, segments
 
 STRUCTURED = ("qualification", "threshold", "flag", "industry")
@@ -25,6 +28,7 @@ class Condition:
     unit: str | None = None
     quantity: str | None = None
     origin: str = "extracted"
+    stated_in: str | None = None  # clause id of the applicability article stating it for the whole document
 
 
 @dataclass
@@ -36,8 +40,23 @@ class Amount:
     text: str
     base: str | None = None  # quantity concept id, for ratio kinds
     base_text: str | None = None
-    unit: str | None = None  # for rate
+    unit: str | None = None  # for rate: 元/件, 元/平方米/月
     origin: str = "extracted"
+    currency: str = "CNY"  # a foreign currency stays as written (USD)
+    per: str | None = None  # for rate/max_rate: the count it multiplies (quantity concept id)
+    per_text: str | None = None
+    schedule: list[Step] = field(default_factory=list)  # the amount year by year (前三年…95%，后两年…50%)
+
+
+@dataclass
+class Step:
+    """One period of a schedule: years `first`..`last` (1-based) pay `value` (same kind and base as the amount)."""
+    first: int
+    last: int
+    value: Decimal
+    start: int
+    end: int
+    text: str
 
 
 @dataclass
@@ -79,14 +98,18 @@ class ClauseFacts:
 
 def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
     openers = re.compile(alternation(lexicon.data["benefit_openers"]))
-    grants = [(f.start, f.end) for f in facts.findings if f.kind in ("money", "ratio", "match_ratio")
-              and not _is_threshold_number(facts, f)]
+    grants = [(f.start, f.end) for f in facts.findings if f.kind in ("money", "ratio", "match_ratio", "negotiated", "uncapped")
+              and not _is_threshold_number(facts, f) and not (f.kind == "money" and _range_bound(facts.text, f))]
     out: list[Measure] = []
     lead = None
     for seg in segments(facts.text, facts.start, facts.end, openers, grants):
         if seg.opener is None:
             continue
         found = _measures_of_segment(facts, seg, lexicon, len(out))
+        if out and _restates_limits(facts, seg, found, lexicon):
+            for m in out:  # '奖励金上不封顶', '上述奖励金额以1000万元为上限': said of the clause's awards before it
+                m.amounts = [*m.amounts, *found[0].amounts]
+            continue
         if _is_lead(facts, seg, found):
             lead = found[0]
             continue
@@ -96,6 +119,18 @@ def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
     _carry_bases(out, facts.text)
     _share_aggregate_caps(out, facts.text)
     return out
+
+
+def _restates_limits(facts: ClauseFacts, seg: Segment, found: list[Measure], lexicon: Lexicon) -> bool:
+    """A segment that only limits ('上不封顶'; '上述…以1000万元为上限'; '且不超过其对我区经济贡献的80%')."""
+    if len(found) != 1 or not found[0].amounts:
+        return False
+    kinds = {a.kind for a in found[0].amounts}
+    if kinds == {"uncapped"}:
+        return True
+    back = re.compile(alternation(lexicon.data.get("back_reference", [])))
+    limits = all(k.startswith("max_") or k == "uncapped" for k in kinds)
+    return limits and bool(back.pattern) and back.match(facts.text, seg.start) is not None
 
 
 AGGREGATE = re.compile(r"^(?:单个|每家|每个)(?:企业|单位|机构)[^，,；;。]*?(?:总额|累计|合计)")
@@ -146,12 +181,56 @@ def _measures_of_segment(facts: ClauseFacts, seg: Segment, lexicon: Lexicon, off
     if not tiers:
         return [_measure(facts, seg, offset, beneficiary, benefit, shared, amounts)]
     tier_amounts, elements = tiers
-    rest = [a for a in amounts if a not in tier_amounts]
+    caps = _chain([a for a in amounts if a not in tier_amounts], CAP_KINDS, facts.text)
+    paired = caps if len(caps) == len(tier_amounts) else []  # '最高分别不超过500万元、300万元、100万元'
+    rest = [a for a in amounts if a not in tier_amounts and a not in paired]
+    levels = _levels_named(facts, seg, len(tier_amounts), lexicon)
     out = []
     for i, amount in enumerate(tier_amounts):
         own = element_conditions(facts, seg, elements, i, shared) if elements else shared
-        out.append(_measure(facts, seg, offset + i, beneficiary, benefit, own, [amount, *rest]))
+        if elements and amount.per:  # '国家标准、行业标准的，每项分别给予30万元、20万元': each counts its own
+            amount = _own_count(amount, facts, seg, elements[i], lexicon)
+        if levels and amount.kind == "match_ratio":  # '获得国家、省、市…资金…分别按照100%、70%、50%配套'
+            from dataclasses import replace
+            amount = replace(amount, base=levels[i])
+        mine = [amount, *([paired[i]] if paired else []), *rest]
+        out.append(_measure(facts, seg, offset + i, beneficiary, benefit, own, sorted(mine, key=lambda a: a.start)))
     return out
+
+
+CAP_KINDS = ("max_total", "max_annual", "max_per_item", "max_per_event", "max_per_investee", "max_rate")
+
+
+def _chain(amounts: list[Amount], kinds, text: str) -> list[Amount]:
+    """The longest run of listed amounts of `kinds` ('50万元、100万元、200万元')."""
+    chain, best = [], []
+    for a in (a for a in amounts if a.kind in kinds):
+        if chain and re.fullmatch(r"[、和及与或\s]*", text[chain[-1].end:a.start]):
+            chain.append(a)
+        else:
+            chain = [a]
+        best = chain if len(chain) > len(best) else best
+    return best
+
+
+def _levels_named(facts: ClauseFacts, seg: Segment, n: int, lexicon: Lexicon) -> list[str]:
+    """The levels of government a clause's conditions list, in order, when there are exactly n of them."""
+    spec = lexicon.data.get("higher_level_funds") or {}
+    where = facts.text[seg.start:seg.opener or seg.end]
+    found = sorted((m.start(), lv["id"]) for lv in spec.get("levels", []) for m in re.finditer(lv["pattern"], where))
+    ids = [cid for _, cid in found]
+    ids = [cid for i, cid in enumerate(ids) if cid not in ids[:i]]
+    return ids if len(ids) == n else []
+
+
+def _own_count(amount: Amount, facts: ClauseFacts, seg: Segment, element: tuple[int, int], lexicon: Lexicon) -> Amount:
+    from dataclasses import replace
+    rate = next((m.attrs["rate"] for m in facts.of("money", amount.start, amount.end) if m.attrs.get("rate")), None)
+    if rate is None or not rate.bare:
+        return amount
+    own = replace(amount)
+    _per(own, facts, seg, rate, lexicon, element)
+    return own
 
 
 def _measure(facts, seg, index, beneficiary, benefit, conditions, amounts) -> Measure:
@@ -163,18 +242,118 @@ def _amounts(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> list[Amount]
     text, out = facts.text, []
     capped = {id(c.attrs["number"]) for c in facts.of("cap", seg.start, seg.end)}
     for c in facts.of("cap", seg.start, seg.end):
-        out.append(Amount(c.attrs["scope"], c.attrs["value"], c.start, c.end, text[c.start:c.end]))
+        number = c.attrs["number"]
+        a = Amount(c.attrs["scope"], c.attrs["value"], c.start, c.end, text[c.start:c.end],
+                   currency=number.attrs.get("currency", "CNY"))
+        if number.attrs.get("rate") is not None and c.attrs["scope"] in ("max_rate", "max_per_item"):
+            _per(a, facts, seg, number.attrs["rate"], lexicon)
+        out.append(a)
+    pooled = {id(p.attrs["number"]) for p in facts.of("negotiated", seg.start, seg.end) if "number" in p.attrs}
     for m in facts.of("money", seg.start, seg.end):
-        rate = m.attrs.get("unit") is not None  # '按照每平方米每天2元的标准给予' names the amount before 给予
-        if id(m) in capped or _is_threshold_number(facts, m) or (m.start < seg.opener and not rate):
+        rate = m.attrs.get("rate")  # '按照每平方米每天2元的标准给予' names the amount before 给予
+        if m.start >= seg.opener and rate is None and AWARD_RANGE.search(text, max(seg.opener, m.start - 12), m.start):
+            low = AWARD_RANGE.search(text, max(seg.opener, m.start - 12), m.start)  # '给予20-200万元的奖励'
+            out += [Amount("negotiated", None, low.start(), m.end, text[low.start():m.end]),
+                    Amount("max_total", m.attrs["value"], low.start(), m.end, text[low.start():m.end])]
             continue
-        kind = "rate" if rate else "fixed"
-        out.append(Amount(kind, m.attrs["value"], m.start, m.end, text[m.start:m.end], unit=m.attrs.get("unit")))
+        if id(m) in capped or id(m) in pooled or _is_threshold_number(facts, m) \
+                or (m.start < seg.opener and rate is None) or _range_bound(text, m):
+            continue
+        a = Amount("rate" if rate else "fixed", m.attrs["value"], m.start, m.end, text[m.start:m.end],
+                   unit=m.attrs.get("unit"), currency=m.attrs.get("currency", "CNY"))
+        if rate is not None:
+            _per(a, facts, seg, rate, lexicon)
+        out.append(a)
     for kind in ("ratio", "match_ratio"):
         for r in facts.of(kind, seg.start, seg.end):
+            if _is_threshold_number(facts, r):
+                continue
             base, base_text = _base(facts, seg, r, lexicon)
+            kind = "match_ratio" if kind == "ratio" and _higher_level(base_text, lexicon, text[seg.start:seg.end]) else kind
+            if kind == "match_ratio":
+                base = _funds_level(facts, seg, base, base_text, lexicon)
+            elif r.attrs.get("cap"):
+                kind = "max_ratio"
             out.append(Amount(kind, r.attrs["value"], r.start, r.end, text[r.start:r.end], base, base_text))
-    return sorted(out, key=lambda a: a.start)
+    for kind in ("negotiated", "uncapped"):
+        for f in facts.of(kind, seg.start, seg.end):
+            out.append(Amount(kind, None, f.start, f.end, text[f.start:f.end]))
+    return _schedule(sorted(out, key=lambda a: a.start), facts, seg, lexicon)
+
+
+AWARD_RANGE = re.compile(r"[\d.]+\s*(?:万|亿)?(?:元)?\s*(?:-|－|—|~|～|至|到)\s*$")
+RANGE_NEXT = re.compile(r"\s*(?:[（(]含[)）])?\s*(?:至|到|~|～|—)\s*[\d一二三四五六七八九十]")
+RANGE_PREV = re.compile(r"(?:至|到|~|～|—)\s*$")
+
+
+def _range_bound(text: str, m: Finding) -> bool:
+    """'实缴注册资本100万美元(含)至1000万美元的': the ends of a range the applicant falls in, not awards."""
+    return RANGE_NEXT.match(text, m.end) is not None or RANGE_PREV.search(text, max(0, m.start - 3), m.start) is not None
+
+
+def _per(a: Amount, facts: ClauseFacts, seg: Segment, rate, lexicon: Lexicon, context: tuple[int, int] | None = None) -> None:
+    """The count a rate multiplies, named by the words after 每 or, for a bare 每件, by those before it."""
+    lo, hi = context or (seg.start, rate.at)
+    count = count_of(rate, facts.text[lo:hi], lexicon)
+    a.per, a.per_text, a.unit = count.quantity, count.label, rate.unit
+
+
+def _higher_level(base_text: str | None, lexicon: Lexicon, segment: str = "") -> bool:
+    """Does a ratio's base name funds received from a higher level ('上级资金', '其获得的扶持金额'; in a clause
+    that says 配套, '资助金额')?"""
+    spec = lexicon.data.get("higher_level_funds") or {}
+    if not base_text or not spec:
+        return False
+    if re.search(spec["base"], base_text):
+        return True
+    return bool(spec.get("matching")) and re.search(spec["matching"], segment) is not None \
+        and re.search(spec["matching_base"], base_text) is not None
+
+
+def _funds_level(facts: ClauseFacts, seg: Segment, base: str | None, base_text: str | None, lexicon: Lexicon) -> str | None:
+    """Which level's funds a match applies to: the one level named in the base or, failing that, in the
+    conditions ('经国家、省、市商务部门认定' names three: funds from any higher level)."""
+    spec = lexicon.data.get("higher_level_funds") or {}
+    if not spec or (base and not base.startswith("x_") and not _higher_level(base_text, lexicon)
+                    and base != spec.get("any")):
+        return base
+    for where in (base_text or "", facts.text[seg.start:seg.opener or seg.end]):
+        levels = [lv["id"] for lv in spec.get("levels", []) if re.search(lv["pattern"], where)]
+        if len(levels) == 1:
+            return levels[0]
+        if len(levels) > 1:
+            return spec.get("any")
+    return base or spec.get("any")
+
+
+def _schedule(amounts: list[Amount], facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> list[Amount]:
+    """'前三年按其对我区经济贡献的95%给予奖励，后两年给予50%的奖励': amounts of one kind each led by a period
+    (前N年 / 后N年 / 第N(至M)年) are one amount paid year by year; the first carries the schedule."""
+    spec = lexicon.data.get("schedule_periods")
+    if not spec:
+        return amounts
+    patterns = {k: re.compile(v) for k, v in spec.items()}
+    text, steps, year, lo = facts.text, [], 0, seg.start
+    for a in (a for a in amounts if a.kind in ("ratio", "fixed", "max_ratio", "rate")):
+        found = sorted((m.start(), k, m) for k, p in patterns.items() for m in p.finditer(text, lo, a.start))
+        lo = a.end
+        if not found:
+            continue
+        _, k, m = found[-1]
+        if k == "nth":
+            first = int(parse_number(m["a"]))
+            last = int(parse_number(m["b"])) if m["b"] else first
+        else:
+            first = 1 if k == "first" else year + 1
+            last = first + int(parse_number(m["n"])) - 1
+        year = last
+        steps.append((a, Step(first, last, a.value, m.start(), a.end, text[m.start():a.end])))
+    if len(steps) < 2 or len({a.kind for a, _ in steps} - {"ratio", "max_ratio"}) > 1:
+        return amounts
+    head = steps[0][0]
+    head.schedule = [s for _, s in steps]
+    later = {id(a) for a, _ in steps[1:]}
+    return [a for a in amounts if id(a) not in later]
 
 
 BASE_OPEN = re.compile(r"(?:按照|按|依据|根据)")
@@ -182,18 +361,37 @@ RESTATED = re.compile(r"比例(?:提高|提升|上调|调整|降低|下调)?(?:�
 
 
 def _base(facts: ClauseFacts, seg: Segment, ratio: Finding, lexicon: Lexicon) -> tuple[str | None, str | None]:
-    """The quantity a ratio applies to: '按照采购合同金额的10%' → procurementContractAmount."""
+    """The quantity a ratio applies to: '按照采购合同金额的10%' → procurementContractAmount; '给予企业对我区经济贡献
+    40%的奖励' → the words after 给予; '给予50%的租金补贴' → the quantity named right after it. A base the
+    dictionary does not know is minted from its words (kg_builder.mint: '对我区经济贡献')."""
     text = facts.text
     lo = max(text.rfind(c, seg.start, ratio.start) for c in "，,") + 1
     lo = max(lo, seg.start)
-    opens = list(BASE_OPEN.finditer(text, lo, ratio.start))
+    opens = list(BASE_OPEN.finditer(text, lo, ratio.start)) or list(GRANT_OPEN.finditer(text, lo, ratio.start))
     phrase = ""
     if opens:
-        phrase = re.sub(r"(的|给予|给|\s)+$", "", text[opens[-1].end():ratio.start])
+        phrase = re.split(r"给予|予以|分别|比例|的?\s*[\d.]+\s*[%％‰]", text[opens[-1].end():ratio.start])[0]
+        phrase = re.sub(r"(的|给|不超过|不高于|最高|\s)+$", "", phrase)
+    at = opens[-1].end() if opens else None
+    named = list(BASE_AS.finditer(text, seg.start, ratio.start))
+    if named and not phrase:  # '以年度总产值为基数，给予0.05%的奖励'
+        at, phrase = named[-1].start("base"), named[-1]["base"]
     candidates = [q for q in facts.of("quantity", seg.start, ratio.start) if lexicon.concept(q.attrs["concept"]).unit == "CNY"]
     if phrase:
-        candidates = [q for q in candidates if opens[-1].end() <= q.start] or candidates
+        candidates = [q for q in candidates if at <= q.start and q.end <= at + len(phrase)]
+        for t in facts.of("threshold", seg.start, seg.end):  # '按照成交额的2%' after '技术合同登记成交额超过…'
+            if not candidates and t.attrs["quantity"] and phrase in lexicon.concept(t.attrs["quantity"]).short:
+                return t.attrs["quantity"], phrase
     if not candidates:
+        after = BASE_AFTER.match(text, ratio.end)
+        named = [q for q in facts.of("quantity", ratio.end, seg.end) if after and q.start == after.end()
+                 and lexicon.concept(q.attrs["concept"]).unit == "CNY"]
+        if named:
+            return named[0].attrs["concept"], text[named[0].start:named[0].end]
+        label = OWNER.sub("", phrase)
+        operators = {*lexicon.data["thresholds"]["before"], *lexicon.data["cap_words"]}
+        if len(label) >= 2 and not re.search(r"\d|%", label) and not any(label.endswith(w) for w in operators):
+            return mint("quantity", label, "CNY").id, phrase
         return None, phrase or None
     q = max(candidates, key=lambda q: (q.end, q.end - q.start))
     concept, term = q.attrs["concept"], text[q.start:q.end]
@@ -201,6 +399,12 @@ def _base(facts: ClauseFacts, seg: Segment, ratio: Finding, lexicon: Lexicon) ->
         if t.attrs["quantity"] and term in lexicon.concept(t.attrs["quantity"]).short:
             concept = t.attrs["quantity"]
     return concept, phrase or term
+
+
+BASE_AS = re.compile(r"以(?:其)?(?P<base>[^，,；;。以]{2,30}?)为基数")
+GRANT_OPEN = re.compile(r"(?:给予|予以|(?<=最高)为|(?<=不超过)为|不超过|不高于)")
+BASE_AFTER = re.compile(r"\s*的\s*")
+OWNER = re.compile(r"^(?:不超过|不高于|最高|其|该企业|企业|该|买方企业|项目)+")  # whose base it is, not what it is
 
 
 def _carry_bases(measures: list[Measure], text: str) -> None:
@@ -239,14 +443,7 @@ def _benefit(facts: ClauseFacts, seg: Segment) -> str:
 
 def _tiers(facts: ClauseFacts, seg: Segment, amounts: list[Amount]):
     """'分别给予500万元、300万元' → the listed amounts and the listed subjects they align with."""
-    listed = [a for a in amounts if a.kind in ("fixed", "max_total", "max_per_item", "rate")]
-    chain, best = [], []
-    for a in listed:
-        if chain and re.fullmatch(r"[、和及与或\s]*", facts.text[chain[-1].end:a.start]):
-            chain.append(a)
-        else:
-            chain = [a]
-        best = chain if len(chain) > len(best) else best
+    best = _chain(amounts, ("fixed", "max_total", "max_per_item", "rate", "ratio", "match_ratio"), facts.text)
     if len(best) < 2 or "分别" not in facts.text[seg.start:best[0].start]:
         return None
     subject = [c for c in condition_clauses(facts.text, seg) if c[2] == "subject"]

@@ -48,3 +48,16 @@ def mint(scheme: str, label: str, unit: str | None = None) -> Concept:
 
 def minted(cid: str) -> Concept | None:
     return _REGISTRY.get(cid)
+
+
+def register(scheme: str, cid: str, label: str, unit: str | None) -> Concept:
+    """A concept read back from a graph (skos:notation, skos:prefLabel, pk:unit), known from now on."""
+    concept = _REGISTRY.get(cid)
+    if concept is None:
+        concept = _REGISTRY[cid] = Concept(scheme, cid, label, label, unit)
+    return concept
+
+
+def registered() -> list[Concept]:
+    """Every concept minted or read back in this process."""
+    return list(_REGISTRY.values())

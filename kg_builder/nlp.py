@@ -9,19 +9,19 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-import jieba
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from .lexicon import Lexicon, alternation, concept_of, load_lexicon
-from .numbers import (DURATION_RE, EN_DURATION_RE, EN_MONEY_RE, MATCH_RATIO_RE, MONEY_RE, NUM, PERCENT_RE,
-                      en_money_value, match_ratio_value, money_value, parse_number, percent_value)
+from .mint import mint
+from .numbers import (DURATION_RE, EN_DURATION_RE, EN_MONEY_RE, FOREIGN_CURRENCY, FOREIGN_MONEY_RE, MATCH_RATIO_RE,
+                      MONEY_RE, NUM, PERCENT_RE, en_money_value, match_ratio_value, money_value, parse_number,
+                      percent_value)
+from .rates import rate_at
 
-jieba.setLogLevel(60)
+if TYPE_CHECKING:  # spaCy and jieba load on first use (make_nlp): a cached graph needs neither
+    from spacy.language import Language
+    from spacy.tokens import Doc
 CLAUSE_BREAK = "，,；;。：:"
-RATE_AFTER = re.compile(r"\s*/\s*(?P<u1>平方米|㎡|m2|人|家|项)(?:\s*/\s*(?P<u2>天|日|月|年))?")
-RATE_BEFORE = re.compile(r"每(?P<u1>平方米|人|家|项)(?:每(?P<u2>天|日|月|年))?$")
 
 
 @dataclass
@@ -58,7 +58,12 @@ class _Component:
 def amounts(text: str) -> list[tuple[int, int, Decimal]]:
     """(start, end, yuan) of Chinese ('1500万元') and English ('RMB 15 million') amounts; where two readings
     overlap the one starting first, then the longer, wins ('15,000,000元' is not '000元')."""
-    found = [(m.start(), m.end(), money_value(m["num"], m["mult"])) for m in MONEY_RE.finditer(text)]
+    found = []
+    for m in MONEY_RE.finditer(text):
+        try:
+            found.append((m.start(), m.end(), money_value(m["num"], m["mult"])))
+        except ValueError:  # '千万元' without a number is no amount
+            continue
     found += [(m.start(), m.end(), v) for m in EN_MONEY_RE.finditer(text) if (v := en_money_value(m)) is not None]
     kept: list[tuple[int, int, Decimal]] = []
     for a in sorted(found, key=lambda a: (a[0], a[0] - a[1])):
@@ -68,25 +73,84 @@ def amounts(text: str) -> list[tuple[int, int, Decimal]]:
 
 
 class Money(_Component):
+    """Amounts in yuan (or a foreign currency, kept as written: currency USD), each with the rate it is when the
+    text pays it per counted object (kg_builder.rates: '每件给予5000元', '300元/人次', '每月每平方米5元')."""
+
+    def __init__(self, lexicon: Lexicon):
+        super().__init__(lexicon)
+        t = lexicon.data["thresholds"]
+        self.threshold_before = re.compile(f"(?<!不)(?:{alternation(t['before'])})\\s*$")
+        self.threshold_after = re.compile(f"\\s*(?:{alternation(t['after'])})")
+
     def __call__(self, doc: Doc) -> Doc:
-        for start, end, value in amounts(doc.text):
-            unit = None
-            after, before = RATE_AFTER.match(doc.text, end), RATE_BEFORE.search(doc.text[:start])
-            rate = after or before
-            if rate:
-                unit = "元/" + "/".join(u for u in (rate["u1"], rate["u2"]) if u)
-                end = after.end() if after else end
-            add(doc, "money", before.start() if before else start, end, value=value, unit=unit)
+        text = doc.text
+        found = [(s, e, v, "CNY") for s, e, v in amounts(text)]
+        for m in FOREIGN_MONEY_RE.finditer(text):
+            try:
+                found.append((m.start(), m.end(), money_value(m["num"], m["mult"]), FOREIGN_CURRENCY[m["cur"]]))
+            except ValueError:  # '千万美元' without a number is no amount
+                continue
+        for start, end, value, currency in sorted(found):
+            limit = self.threshold_before.search(text, max(0, start - 4), start) or self.threshold_after.match(text, end)
+            rate = None if limit else rate_at(text, clause_start(text, start), start, end, self.lexicon)
+            attrs = {"value": value, "unit": rate.unit if rate else None, "rate": rate}
+            if currency != "CNY":
+                attrs["currency"] = currency
+            add(doc, "money", rate.start if rate else start, rate.end if rate else end, **attrs)
         return doc
+
+
+PRIOR = re.compile(r"[、(（)）]|且|或|以上|以下|[\d.]+\s*(?:万|亿)?元")  # what ends the words before a rate's name
 
 
 class Ratios(_Component):
+    """Percentages and matching ratios. A percentage that a threshold word binds ('同比增长10%以上', '增幅超过20%',
+    listed '10%、16%、22%以上') is a threshold on the rate named before it (a quantity minted from those words),
+    not an amount; one after a cap word ('最高给予…40%', '不超过2%') is a ceiling (`cap`)."""
+
+    def __init__(self, lexicon: Lexicon):
+        super().__init__(lexicon)
+        t = lexicon.data.get("percent_thresholds") or {"before": {}, "after": {}}
+        self.before, self.after = t["before"], t["after"]
+        self.before_re = re.compile(f"(?<!不)(?:{alternation(self.before)})\\s*$")
+        self.after_re = re.compile(f"\\s*(?:{alternation(self.after)})(?P<grow>\\s*(?:增长|增幅|增速))?")
+        self.cap_re = re.compile(alternation(lexicon.data.get("ratio_cap_words", [])))
+
     def __call__(self, doc: Doc) -> Doc:
-        for m in PERCENT_RE.finditer(doc.text):
-            add(doc, "ratio", m.start(), m.end(), value=percent_value(m))
-        for m in MATCH_RATIO_RE.finditer(doc.text):
+        text, previous = doc.text, None
+        for m in PERCENT_RE.finditer(text):
+            lo = clause_start(text, m.start())
+            before = self.before_re.search(text, max(lo, m.start() - 4), m.start())
+            after = self.after_re.match(text, m.end())
+            listed = previous is not None and re.fullmatch(r"[、和及与或\s]*", text[previous.end:m.start()])
+            f = add(doc, "ratio", m.start(), m.end(), value=percent_value(m),
+                    cap=bool(self.cap_re.search(text, lo, m.start())) and not (before or after))
+            if (before or after or listed) and not text.startswith("部分", m.end()):
+                previous = self._threshold(doc, f, lo, before, after, previous if listed and not (before or after) else None)
+            else:
+                previous = None
+        for m in MATCH_RATIO_RE.finditer(text):
             add(doc, "match_ratio", m.start(), m.end(), value=match_ratio_value(m))
         return doc
+
+    def _threshold(self, doc: Doc, f: Finding, lo: int, before, after, listed: Finding | None) -> Finding:
+        text = doc.text
+        if listed is not None:  # '达到10%、16%、22%以上': the listed numbers share operator and quantity
+            a = listed.attrs
+            return add(doc, "threshold", f.start, f.end, op=a["op"], value=f.attrs["value"], unit="ratio",
+                       quantity=a["quantity"], number=f)
+        op = self.before[before.group().strip()] if before else self.after[after.group().strip().replace(after["grow"] or "", "").strip()]
+        phrase_end = before.start() if before else f.start
+        cut = [m.end() for m in PRIOR.finditer(text, lo, phrase_end)]  # '产值1亿元以上、且同比增幅低于8%'
+        lo = max([lo, *cut])
+        lead = re.match(r"\s*(?:对于|对|且|并且|并|同时|或|其|年度?|上一?年度)?", text[lo:phrase_end])
+        start = lo + lead.end() if lead else lo
+        label = text[start:phrase_end].strip() + ((after["grow"] or "").strip() if after else "")
+        if not label:
+            start, label = f.start, "增长率"
+        quantity = mint("quantity", label, "ratio").id
+        end = after.end() if after else f.end
+        return add(doc, "threshold", start, end, op=op, value=f.attrs["value"], unit="ratio", quantity=quantity, number=f)
 
 
 class Durations(_Component):
@@ -172,7 +236,7 @@ class Thresholds(_Component):
             if not (before or after):
                 continue
             op = self.before[before.group().strip()] if before else self.after[after.group().strip()]
-            unit = "CNY" if f.kind == "money" else f.attrs["unit"]
+            unit = f.attrs.get("currency", "CNY") if f.kind == "money" else f.attrs["unit"]  # 500万美元 stays USD
             quantity = self._quantity(doc.text, f.start, unit)
             start = quantity[1] if quantity else (before.start() if before else f.start)
             previous = add(doc, "threshold", start, after.end() if after else f.end, op=op, value=f.attrs["value"],
@@ -190,28 +254,68 @@ class Thresholds(_Component):
 
 
 class Caps(_Component):
-    """'年度支持金额不超过500万元' → cap, scope max_annual. Enumerations after a cap word inherit it."""
+    """'年度支持金额不超过500万元' → cap, scope max_annual; '最高给予300万元' too (a cap, never a fixed sum).
+    Enumerations after a cap word inherit it. A capped rate ('每月每平方米最高30元', '每新增一条航线给予最高300万元')
+    caps each counted object: scope max_rate. Words that leave the amount open ('一事一议', '研究确定') or
+    uncapped ('上不封顶') are recorded as findings `negotiated` / `uncapped`."""
 
     def __init__(self, lexicon: Lexicon):
         super().__init__(lexicon)
-        self.words = re.compile(f"(?:{alternation(lexicon.data['cap_words'])})\\s*(?:一次性)?\\s*$")
-        self.scopes = [(s["kind"], re.compile(s["pattern"])) for s in lexicon.data["cap_scopes"]]
+        data = lexicon.data
+        fillers = alternation(data.get("cap_fillers", []))
+        self.words = re.compile(f"(?:{alternation(data['cap_words'])})\\s*(?:(?:{fillers})\\s*)?(?:一次性)?\\s*$")
+        self.scopes = [(s["kind"], re.compile(s["pattern"])) for s in data["cap_scopes"]]
+        self.period = re.compile(f"(?:{alternation(data.get('period_words', []))})\\s*$") if data.get("period_words") else None
+        self.measured = set(data.get("measured_counters", []))
+        pools = alternation(data.get("pool_words", []))
+        self.pool = (re.compile(f"(?:{pools})\\s*$"), re.compile(f"\\s*(?:{alternation(data.get('pool_after', []))})")) \
+            if pools else None
+        self.after = re.compile(f"\\s*(?:{alternation(data.get('cap_after', []))})") if data.get("cap_after") else None
+        self.open = [(kind, re.compile(alternation(data.get(key, []))))
+                     for kind, key in (("negotiated", "negotiated_words"), ("uncapped", "uncapped_words"))]
 
     def __call__(self, doc: Doc) -> Doc:
         previous = None
         for f in sorted(findings(doc, "money") + findings(doc, "duration"), key=lambda f: f.start):
-            word = self.words.search(doc.text, max(0, f.start - 8), f.start)
+            at = self._number_start(doc.text, f)
+            word = self.words.search(doc.text, max(0, at - 10), at)
             enumerated = previous and re.fullmatch(r"[、和及与或\s]*", doc.text[previous.end:f.start])
-            if word:
-                scope_kind, start = self._scope(doc.text, clause_start(doc.text, f.start), word.start())
-                previous = add(doc, "cap", start, f.end, value=f.attrs["value"], unit=f.attrs.get("unit"),
+            after = self.after.match(doc.text, f.end) if self.after and f.kind == "money" else None
+            period = self.period.search(doc.text, max(0, at - 6), at) if self.period and f.kind == "duration" else None
+            if self.pool and f.kind == "money" and self.pool[0].search(doc.text, max(0, f.start - 3), f.start) \
+                    and self.pool[1].match(doc.text, f.end):  # '每年安排500万元资金': shared, no fixed sum each
+                add(doc, "negotiated", f.start, self.pool[1].match(doc.text, f.end).end(), pool=f.attrs["value"], number=f)
+                previous = None
+                continue
+            if period and not word:  # '连续3年', '补贴期限为3年'
+                previous = add(doc, "cap", period.start(), f.end, value=f.attrs["value"], unit=f.attrs.get("unit"),
+                               scope="max_years", number=f)
+            elif after and not word:  # '以1000万元为上限'
+                previous = add(doc, "cap", f.start, after.end(), value=f.attrs["value"], unit=f.attrs.get("unit"),
+                               scope="max_total", number=f)
+            elif word:
+                scope_kind, start = self._scope(doc.text, clause_start(doc.text, at), word.start())
+                rate = f.attrs.get("rate")
+                if rate is not None and scope_kind in ("max_total", "max_annual"):  # a ceiling per unit or object
+                    scope_kind, start = ("max_rate" if rate.counter in self.measured or rate.unit.count("/") > 1
+                                         else "max_per_item"), word.start()
+                previous = add(doc, "cap", min(start, f.start), f.end, value=f.attrs["value"], unit=f.attrs.get("unit"),
                                scope=("max_years" if f.kind == "duration" else scope_kind), number=f)
             elif enumerated:
                 previous = add(doc, "cap", f.start, f.end, value=f.attrs["value"], unit=f.attrs.get("unit"),
                                scope=previous.attrs["scope"], number=f)
             else:
                 previous = None
+        for kind, pattern in self.open:
+            for m in pattern.finditer(doc.text) if pattern.pattern else ():
+                add(doc, kind, m.start(), m.end())
         return doc
+
+    @staticmethod
+    def _number_start(text: str, f: Finding) -> int:
+        """Where the number itself begins ('每月每平方米最高30元' → at 30)."""
+        m = re.search(NUM, text[f.start:f.end])
+        return f.start + m.start() if m and f.attrs.get("rate") is not None else f.start
 
     def _scope(self, text: str, lo: int, hi: int) -> tuple[str, int]:
         for kind, pattern in self.scopes:
@@ -224,15 +328,65 @@ class Caps(_Component):
 COMPONENTS = {"policy_money": Money, "policy_ratios": Ratios, "policy_durations": Durations, "policy_areas": Areas,
               "policy_terms": Terms, "policy_thresholds": Thresholds, "policy_caps": Caps}
 
-for _name, _cls in COMPONENTS.items():
-    Language.factory(_name, default_config={"lexicon_path": "", "profile": False})(
-        lambda nlp, name, lexicon_path, profile, _cls=_cls: (
-            _cls(load_lexicon(Path(lexicon_path)), profile) if _cls is Terms else _cls(load_lexicon(Path(lexicon_path)))))
+def _factory(cls):
+    def make(nlp, name, lexicon_path, profile):
+        lexicon = load_lexicon(Path(lexicon_path))
+        return cls(lexicon, profile) if cls is Terms else cls(lexicon)
+    return make
+
+
+@lru_cache(maxsize=1)
+def _spacy():
+    """spaCy with the components registered. thinc imports torch when it is installed (~3 s); these
+    rule components never need it, so torch is hidden for the duration of the import."""
+    import sys
+
+    import jieba
+    jieba.setLogLevel(60)
+    hidden = "torch" not in sys.modules
+    if hidden:
+        sys.modules["torch"] = None  # makes `import torch` raise ImportError inside thinc
+    try:
+        import spacy
+        from spacy.language import Language
+    finally:
+        if hidden and sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+    for name, cls in COMPONENTS.items():
+        Language.factory(name, default_config={"lexicon_path": "", "profile": False})(_factory(cls))
+    return spacy, jieba
+
+
+class TextDoc:
+    """What the components use of a spaCy Doc (text, user_data, spans, char_span), without a tokenizer:
+    each span is the exact characters. For short texts (a profile sentence) read by `make_reader`."""
+
+    def __init__(self, text: str):
+        self.text, self.user_data, self.spans = text, {}, {}
+
+    def char_span(self, start: int, end: int, label: str = "", alignment_mode: str = "strict") -> tuple:
+        return (start, end, label)
+
+
+@lru_cache(maxsize=4)
+def make_reader(lexicon_path: Path, *, profile: bool = False):
+    """The same components as `make_nlp`, in the same order, run on a `TextDoc`: the same findings without
+    loading spaCy and jieba (~1-2 s), whose tokens only align the display spans. `reader(text).user_data`."""
+    lexicon = load_lexicon(lexicon_path)
+    components = [cls(lexicon, profile) if cls is Terms else cls(lexicon) for cls in COMPONENTS.values()]
+
+    def read(text: str) -> TextDoc:
+        doc = TextDoc(text)
+        for component in components:
+            doc = component(doc)
+        return doc
+    return read
 
 
 @lru_cache(maxsize=4)
 def make_nlp(lexicon_path: Path, *, profile: bool = False) -> Language:
     """The pipeline. `profile=True` also accepts the colloquial terms enterprises use (高企, 小巨人)."""
+    spacy, jieba = _spacy()
     lexicon = load_lexicon(lexicon_path)
     for concept in lexicon.concepts.values():
         for term in lexicon.data_terms(concept.id):

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import re
 
-import cn2an
-
 from .errors import PolicyInputError
 from .structure import ENUM_KINDS, Line, Node, Structure, split_lines, split_sentences
 
@@ -18,6 +16,7 @@ LIST_INTRO_END = "：:"
 
 
 def _cn(n: int) -> str:
+    import cn2an
     return cn2an.an2cn(n)
 
 

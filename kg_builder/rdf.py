@@ -13,8 +13,10 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from .corpus import no_longer_in_force
 from .lexicon import Lexicon
 from .measures import Amount, Condition, Measure
+from .mint import is_minted
+from .qnames import use_known_prefixes
 from .structure import Node, Structure
-from .vocab import AMOUNT_KINDS, ELI, OA, PK, SCHEME_CLASS, SDO, concept_iri
+from .vocab import AMOUNT_KINDS, ELI, OA, OPEN_KINDS, PK, RATIO_KINDS, SCHEME_CLASS, SDO, concept_iri
 
 KIND_CLASS = {"qualification": PK.QualificationCondition, "threshold": PK.ThresholdCondition,
               "flag": PK.FlagCondition, "industry": PK.IndustryCondition, "text": PK.TextCondition}
@@ -22,7 +24,9 @@ KIND_CLASS = {"qualification": PK.QualificationCondition, "threshold": PK.Thresh
 
 class GraphWriter:
     def __init__(self, doc_iri: str, text: str, lexicon: Lexicon):
-        self.g, self.doc, self.text, self.lexicon = Graph(), URIRef(doc_iri), text, lexicon
+        self.g, self.doc, self.text, self.lexicon = use_known_prefixes(Graph()), URIRef(doc_iri), text, lexicon
+        self.clauses: dict[str, URIRef] = {}
+        self.minted: dict[str, tuple[int, int]] = {}  # minted concept id -> span of its first use
         for prefix, ns in (("pk", PK._NS), ("eli", ELI), ("oa", OA), ("schema", SDO), ("skos", SKOS),
                            ("prov", PROV), ("dcterms", DCTERMS)):
             self.g.bind(prefix, ns)
@@ -30,10 +34,10 @@ class GraphWriter:
     def iri(self, *parts: str) -> URIRef:
         return URIRef(f"{self.doc}/{'/'.join(parts)}")
 
-    def cite(self, subject: URIRef, start: int, end: int) -> None:
+    def cite(self, subject: URIRef, start: int, end: int, node: URIRef | None = None) -> None:
         """subject pk:citation [oa:SpecificResource with a position and a quote selector]."""
         assert self.text[start:end], f"empty span for {subject}"
-        c = URIRef(f"{subject}/citation")
+        c = node or URIRef(f"{subject}/citation")
         pos, quote = URIRef(f"{c}/position"), URIRef(f"{c}/quote")
         self.g.add((subject, PK.citation, c))
         self.g.add((c, RDF.type, OA.SpecificResource))
@@ -98,6 +102,7 @@ class GraphWriter:
                 visit(child, subject or parent)
 
         visit(structure.root, self.doc)
+        self.clauses = clauses
         return clauses
 
     def measure(self, m: Measure, clause_iri: URIRef) -> URIRef:
@@ -121,6 +126,11 @@ class GraphWriter:
         g = self.g
         g.add((s, RDF.type, KIND_CLASS[c.kind]))
         g.add((s, PK.conditionText, Literal(c.text, lang="zh")))
+        for cid in (*c.concepts, *([c.quantity] if c.quantity else [])):
+            if is_minted(cid):
+                self.minted.setdefault(cid, (c.start, c.end))
+        if c.stated_in and c.stated_in in self.clauses:
+            g.add((s, PK.statedIn, self.clauses[c.stated_in]))
         for cid in c.concepts:
             scheme = self.lexicon.concept(cid).scheme
             prop = {"qualification": PK.anyOfQualification, "industry": PK.anyOfIndustry, "flag": PK.requiresFact}
@@ -143,15 +153,27 @@ class GraphWriter:
         g.add((s, RDF.type, PK.Amount))
         g.add((s, RDF.type, SDO.MonetaryAmount))
         g.add((s, PK.amountKind, getattr(PK, a.kind)))
-        g.add((s, SDO.value, Literal(Decimal(a.value), datatype=XSD.decimal)))
-        if a.kind not in ("ratio", "match_ratio", "max_years"):
-            g.add((s, SDO.currency, Literal("CNY")))
+        if a.value is not None:
+            g.add((s, SDO.value, Literal(Decimal(a.value), datatype=XSD.decimal)))
+        if a.kind not in (*RATIO_KINDS, *OPEN_KINDS, "max_years"):
+            g.add((s, SDO.currency, Literal(a.currency or "CNY")))
         if a.base:
             g.add((s, PK.baseQuantity, concept_iri("quantity", a.base)))
         if a.base_text:
             g.add((s, PK.baseText, Literal(a.base_text, lang="zh")))
         if a.unit or a.kind == "max_years":
             g.add((s, PK.unit, Literal(a.unit or "year")))
+        if a.per:
+            g.add((s, PK.perQuantity, concept_iri("quantity", a.per)))
+            g.add((s, PK.perText, Literal(a.per_text or a.per, lang="zh")))
+        for i, step in enumerate(a.schedule, 1):
+            st = URIRef(f"{s}/step/{i}")
+            g.add((s, PK.scheduleStep, st))
+            g.add((st, RDF.type, PK.ScheduleStep))
+            g.add((st, PK.firstYear, Literal(step.first)))
+            g.add((st, PK.lastYear, Literal(step.last)))
+            g.add((st, SDO.value, Literal(Decimal(step.value), datatype=XSD.decimal)))
+            self.cite(st, step.start, step.end)
         self.cite(s, a.start, a.end)
         self.fact(s, a.origin)
         return s
@@ -166,10 +188,15 @@ class GraphWriter:
     def concepts(self) -> None:
         """SKOS schemes for the concepts the graph uses, with Chinese and English labels."""
         used = {o for o in self.g.objects() if isinstance(o, URIRef) and "/scheme/" in str(o)}
-        for c in self.lexicon.concepts.values():
+        minted = {c.id: c for c in [*(self.lexicon.concept(cid) for cid in self.minted),
+                                     *(c for c in (_minted(str(o)) for o in used) if c is not None)]}.values()
+        for c in [*self.lexicon.concepts.values(), *minted]:
             iri = concept_iri(c.scheme, c.id)
             if iri not in used:
                 continue
+            if c.id in self.minted:  # open vocabulary: label as written, where it was read
+                self.g.add((iri, PK.minted, Literal(True)))
+                self.cite(iri, *self.minted[c.id], node=self.iri("concept", c.id, "citation"))
             self.g.add((iri, RDF.type, SKOS.Concept))
             self.g.add((iri, RDF.type, SCHEME_CLASS[c.scheme]))
             self.g.add((iri, SKOS.prefLabel, Literal(c.zh, lang="zh")))
@@ -181,3 +208,10 @@ class GraphWriter:
             self.g.add((getattr(PK, kind), RDF.type, SKOS.Concept))
             self.g.add((getattr(PK, kind), RDF.type, PK.AmountKind))
             self.g.add((getattr(PK, kind), SKOS.inScheme, PK.AmountKinds))
+
+
+def _minted(iri: str):
+    """The concept minted from a text (kg_builder.mint) an IRI names, if any."""
+    from .mint import is_minted, minted
+    cid = iri.rstrip("/").rsplit("/", 1)[-1]
+    return minted(cid) if is_minted(cid) else None

@@ -107,7 +107,8 @@ def _apply(e: dict, m: Measure, measures: list[Measure], text: str) -> str:
         a, b = _span(text, e)
         if e["kind"] not in AMOUNT_KINDS:
             raise ValueError(f"unknown amount kind {e['kind']!r}")
-        m.amounts.append(Amount(e["kind"], Decimal(str(e["value"])), a, b, text[a:b], e.get("base"), None,
+        value = None if e.get("value") is None else Decimal(str(e["value"]))  # negotiated / uncapped have none
+        m.amounts.append(Amount(e["kind"], value, a, b, text[a:b], e.get("base"), None,
                                 e.get("unit"), origin="reviewed"))
     elif action == "add_condition":
         a, b = _span(text, e)

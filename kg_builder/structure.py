@@ -73,6 +73,25 @@ class Structure:
         """Units that answer questions: items, articles without items, 附则 items."""
         return [n for n in self.root.walk() if n.clause is not None]
 
+    def parent(self, node: Node) -> Node | None:
+        """The node whose children include `node` (by identity), from a map built once per structure."""
+        return self._parents().get(id(node))
+
+    def ancestors(self, node: Node) -> list[Node]:
+        """From the root down to the parent of `node`."""
+        out, parent = [], self.parent(node)
+        while parent is not None:
+            out.append(parent)
+            parent = self.parent(parent)
+        return out[::-1]
+
+    def _parents(self) -> dict[int, Node]:
+        cached = self.__dict__.get("_parent_map")
+        if cached is None or cached[0] is not self.root:
+            cached = (self.root, {id(c): n for n in self.root.walk() for c in n.children})
+            self.__dict__["_parent_map"] = cached
+        return cached[1]
+
     def quote(self, span: tuple[int, int]) -> str:
         return self.text[span[0]:span[1]]
 

@@ -38,6 +38,12 @@ class PK(DefinedNamespace):
     Extraction: URIRef
     Review: URIRef
     Build: URIRef
+    Guide: URIRef
+    GuideCitation: URIRef
+    ImplementationLink: URIRef
+    EvidenceItem: URIRef
+    ApplicationWindow: URIRef
+    Office: URIRef
     # structure
     clauseId: URIRef
     articleNumber: URIRef
@@ -50,6 +56,21 @@ class PK(DefinedNamespace):
     issuerName: URIRef
     sha256: URIRef
     sourceText: URIRef
+    documentKind: URIRef
+    shortTitle: URIRef
+    replaces: URIRef
+    # guides (办事指南)
+    implements: URIRef
+    basis: URIRef
+    citedTitle: URIRef
+    citedNumber: URIRef
+    resolved: URIRef
+    target: URIRef
+    checklistItem: URIRef
+    applicationWindow: URIRef
+    office: URIRef
+    windowStart: URIRef
+    windowEnd: URIRef
     # measures
     inClause: URIRef
     measureIndex: URIRef
@@ -69,10 +90,18 @@ class PK(DefinedNamespace):
     inclusive: URIRef
     requiresFact: URIRef
     anyOfIndustry: URIRef
+    statedIn: URIRef  # an applicability article stating the condition for the whole document
+    minted: URIRef  # a concept minted from the text (open vocabulary)
     # amounts
     amountKind: URIRef
     baseQuantity: URIRef
     baseText: URIRef
+    perQuantity: URIRef
+    perText: URIRef
+    scheduleStep: URIRef
+    ScheduleStep: URIRef
+    firstYear: URIRef
+    lastYear: URIRef
     # provenance of facts
     origin: URIRef
     reviewer: URIRef
@@ -88,11 +117,17 @@ class PK(DefinedNamespace):
     match_ratio: URIRef
     rate: URIRef
     max_years: URIRef
+    max_rate: URIRef
+    max_ratio: URIRef
+    negotiated: URIRef
+    uncapped: URIRef
     AmountKinds: URIRef
 
 
 AMOUNT_KINDS = ("fixed", "max_per_item", "max_annual", "max_total", "max_per_event", "max_per_investee",
-                "ratio", "match_ratio", "rate", "max_years")
+                "ratio", "match_ratio", "rate", "max_years", "max_rate", "max_ratio", "negotiated", "uncapped")
+RATIO_KINDS = ("ratio", "match_ratio", "max_ratio")  # values are fractions of a base, not yuan
+OPEN_KINDS = ("negotiated", "uncapped")  # no number: decided case by case / no ceiling
 SCHEME_CLASS = {"qualification": PK.Qualification, "quantity": PK.Quantity, "flag": PK.Flag,
                 "industry": PK.Industry}
 

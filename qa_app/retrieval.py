@@ -29,9 +29,22 @@ class RetrievalConfig:
     fusion: str = "weighted"  # one of FUSIONS, chosen by benchmarks/eval_retrieval.py
     rrf_k: int = 60
     dense_weight: float = 0.5  # for fusion="weighted": w·dense + (1-w)·bm25, both min-max scaled
+    # over several documents: the fused clause score + w·(min-max scaled BM25 of the question against each
+    # document's title and opening, i.e. its sector and the kind of enterprise it is for)
+    document_weight: float = 0.3
     # best BM25 score below which no clause shares the question's words: answers are flagged low_confidence.
     # Xicheng: in-scope questions (dev + own, 88) ≥ 6.0; off-topic ones (天气, 护照, 餐厅…) mostly 0–2.1.
     low_confidence_bm25: float = 3.0
+    # abstention (qa_app.abstain), chosen by benchmarks/eval_abstain.py on tests/data/abstain + the dev sets: a Chinese
+    # question is answered when best BM25 ≥ abstain_bm25_high, or best dense ≥ abstain_dense_high, or dense ≥
+    # abstain_dense_low with BM25 ≥ abstain_bm25; a Latin-script one when BM25 (after en_terms) ≥ abstain_bm25_latin;
+    # without the dense encoder, when BM25 ≥ abstain_bm25_only.
+    abstain_bm25_high: float = 14.0
+    abstain_dense_high: float = 0.905
+    abstain_dense_low: float = 0.87
+    abstain_bm25: float = 7.0
+    abstain_bm25_latin: float = 5.0
+    abstain_bm25_only: float = 7.0
     model: str | None = None  # None → POLICYKG_EMBED_MODEL or the converted multilingual-e5-small
     torch_threads: int | None = 1  # one query at a time: 1 thread is ~25 ms, 2 contend (0.2-0.8 s) on 2 cores
     synonyms_path: Path = RESOURCES / "synonyms.yaml"
@@ -46,6 +59,7 @@ class Passage:
     end: int
     body_start: int  # the quoted body is text[body_start:end]
     caption: str  # parent article's caption, context only (not quoted)
+    document: str = ""  # the document id, in an index over several documents
 
 
 @dataclass
@@ -59,6 +73,16 @@ class ClauseIndex:
     encoder: object | None = None
     vectors: np.ndarray | None = None
     extras: dict = field(default_factory=dict)  # e.g. measures by clause, graph (see qa_app.answer)
+    texts: dict = field(default_factory=dict)  # document id → text, in an index over several documents
+    titles: dict = field(default_factory=dict)  # document id → short title
+    doc_bm25: BM25 | None = None  # one "document" per document: its title and who it is for (a prior)
+    doc_ids: list = field(default_factory=list)
+
+    def text_of(self, p: Passage) -> str:
+        return self.texts.get(p.document, self.text)
+
+    def document_of(self, p: Passage) -> str:
+        return p.document or self.document
 
 
 def passages_of(structure) -> list[Passage]:
@@ -87,7 +111,7 @@ def _cache_file(model: str, prefix: str, texts: list[str]) -> Path:
 
 def embed_passages(encoder, texts: list[str]) -> np.ndarray:
     """Passage vectors, computed once per (model, prefix, texts) and cached as .npy."""
-    path = _cache_file(encoder.name, getattr(encoder, "passage_prefix", ""), texts)
+    path = _cache_file(getattr(encoder, "cache_name", encoder.name), getattr(encoder, "passage_prefix", ""), texts)
     if path.exists():
         vectors = np.load(path)
         if vectors.shape == (len(texts), encoder.dim):
@@ -106,13 +130,43 @@ def build_index(text: str, structure, *, document: str, config: RetrievalConfig 
     lexicon = load_lexicon(config.synonyms_path, config.en_terms_path)
     passages = passages_of(structure)
     texts = [passage_text(p, text) for p in passages]
+    bm25, encoder, vectors = _retrievers(texts, lexicon, config, encoder)
+    return ClauseIndex(document, text, passages, lexicon, config, bm25, encoder, vectors)
+
+
+def build_library_index(docs: list[tuple[str, str, str, object]], *, name: str,
+                        config: RetrievalConfig = RetrievalConfig(), encoder=None) -> ClauseIndex:
+    """Index the clauses of several documents, docs = [(id, short title, text, structure)]. Each passage is
+    prefixed with its document's short title (the sector: 商贸业, 航运物流业), and each document is also
+    indexed whole by its title and opening (who it is for), a prior that picks among similar clauses."""
+    from dataclasses import replace as _replace
+    lexicon = load_lexicon(config.synonyms_path, config.en_terms_path)
+    passages, texts = [], []
+    for doc_id, title, text, structure in docs:
+        for p in passages_of(structure):
+            passages.append(_replace(p, document=doc_id))
+            texts.append(f"{title} {passage_text(p, text)}")
+    bm25, encoder, vectors = _retrievers(texts, lexicon, config, encoder)
+    openings = [f"{title} {title} {_opening(text)}" for _, title, text, _ in docs]
+    return ClauseIndex(name, "", passages, lexicon, config, bm25, encoder, vectors,
+                       texts={d[0]: d[2] for d in docs}, titles={d[0]: d[1] for d in docs},
+                       doc_bm25=BM25([tokenize(t, lexicon) for t in openings], k1=config.k1, b=config.b),
+                       doc_ids=[d[0] for d in docs])
+
+
+def _opening(text: str, chars: int = 400) -> str:
+    """The title lines and first article: whom the document is for (享受本办法的企业须是…商贸企业)."""
+    return text.strip()[:chars]
+
+
+def _retrievers(texts: list[str], lexicon, config: RetrievalConfig, encoder):
     bm25 = BM25([tokenize(t, lexicon) for t in texts], k1=config.k1, b=config.b)
     if encoder is None and config.fusion != "bm25":
         from qa_app.encoder import load_encoder
         encoder = load_encoder(config.model)
     _limit_threads(config.torch_threads)
     vectors = embed_passages(encoder, texts) if encoder is not None else None
-    return ClauseIndex(document, text, passages, lexicon, config, bm25, encoder, vectors)
+    return bm25, encoder, vectors
 
 
 def _limit_threads(n: int | None) -> None:
@@ -147,9 +201,22 @@ def all_scores(question: str, *, index: ClauseIndex) -> dict[str, np.ndarray]:
     return out
 
 
-def search(question: str, *, index: ClauseIndex, k: int = 5, scores: dict | None = None) -> list[tuple[Passage, float]]:
-    """The k best clauses for a question, by the configured fusion (`scores`: all_scores, if already computed)."""
+def search(question: str, *, index: ClauseIndex, k: int = 5, scores: dict | None = None,
+           documents=()) -> list[tuple[Passage, float]]:
+    """The k best clauses for a question, by the configured fusion (`scores`: all_scores, if already computed);
+    over several documents, plus the document prior; `documents` restricts to those ids."""
     scores = scores if scores is not None else all_scores(question, index=index)
     fused = scores.get(index.config.fusion, scores["bm25"])
-    order = np.argsort(-fused, kind="stable")[:k]
+    if index.doc_bm25 is not None:
+        fused = _minmax(fused) + index.config.document_weight * _document_prior(question, index)
+    if documents:
+        fused = np.where([index.document_of(p) in documents for p in index.passages], fused, -np.inf)
+    order = [i for i in np.argsort(-fused, kind="stable")[:k] if np.isfinite(fused[i])]
     return [(index.passages[i], float(fused[i])) for i in order]
+
+
+def _document_prior(question: str, index: ClauseIndex) -> np.ndarray:
+    """Per passage: how well the question matches its document's title and opening (0..1)."""
+    per_doc = _minmax(index.doc_bm25.scores(tokenize(expand_query(question, index.lexicon), index.lexicon)))
+    where = {d: i for i, d in enumerate(index.doc_ids)}
+    return np.array([per_doc[where[p.document]] for p in index.passages])

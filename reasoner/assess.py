@@ -1,7 +1,7 @@
 """Entry point: `assess(profile, graph, *, same_project=(), as_of=None, engine="oxigraph", config)` → dict.
 
-Outcomes per measure come from the compiled checks (reasoner.fast, default) or pyshacl (engine="shacl");
-both read the same shapes. Then reasons, missing facts, award estimates and the no-duplication rule.
+Outcomes per measure come from the compiled checks (reasoner.fast, default), pyshacl (engine="shacl") or
+the checks compiled to SQL on DuckDB/Spark (engine="duckdb"|"spark", reasoner.columnar); all read the same shapes. Then reasons, missing facts, award estimates and the no-duplication rule.
 `as_of` is checked against the policy's in-force dates (reasoner.validity): on a day the policy is not in
 force the report says so (report["policy"]["in_force"] is False, every eligible result carries the note);
 statuses and estimates are still shown, so a service centre can see what the text would have given.
@@ -33,6 +33,9 @@ def outcomes_for(profiles: dict, policy, *, engine: str, config: ReasonerConfig)
     if engine == "shacl":
         from .shapes import validate_shacl
         return validate_shacl(to_rdflib(profiles, policy), policy, config=config)
+    if engine in ("duckdb", "spark"):  # the same shapes compiled to SQL (reasoner.columnar)
+        from .tabular import engine_outcomes
+        return engine_outcomes(profiles, policy, engine=engine, config=config)
     from .fast import run_embedded
     return run_embedded(profiles, policy, config=config)
 
@@ -69,7 +72,10 @@ def decide(measure: dict, outcomes: dict, subject: str, profile: Profile, config
     return {"clause": measure["clause"], "measure": measure["id"], "label": measure["label"], "status": status,
             "estimate_yuan": award.estimate if status == "eligible" else None,
             "cap_yuan": award.cap, "cap_bound": award.bound if status == "eligible" else None,
-            "arithmetic": award.arithmetic, "period_years": award.period_years, "reasons": reasons, "missing": missing,
+            "arithmetic": award.arithmetic, "period_years": award.period_years,
+            "no_fixed_amount": any(a["kind"] == "negotiated" for a in measure["amounts"]),  # 一事一议 / 研究确定
+            "no_cap": any(a["kind"] == "uncapped" for a in measure["amounts"]),  # 上不封顶
+            "reasons": reasons, "missing": missing,
             "missing_fields": list(dict.fromkeys(fields)),
             "citation": measure["citation"]} | _evidence(measure, profile)
 
@@ -105,7 +111,7 @@ def _level_key(measure: dict):
         return None
     rest = tuple(sorted((c["kind"], tuple(c.get("concepts") or ()), c.get("status") or "")
                         for c in measure["conditions"] if c["kind"] not in ("threshold", "text")))
-    return (measure["clause"], limits[0]["quantity"], rest), limits[0]["value"]
+    return (measure["clause"], limits[0].get("quantity"), rest), limits[0]["value"]
 
 
 def _levels(results: list[dict], policy) -> list[dict]:

@@ -3,7 +3,8 @@ store, then each profile gets the same report `assess` gives one profile. Rows t
 passed through in place, so the output has one entry per input row and nothing is dropped.
 
 Entry points: `assess_many(items, graph, *, same_project, as_of, engine, config, chunk, progress)` yields
-(key, report | PolicyInputError) in input order; `summary_row(key, item)` is one flat row for a results CSV.
+(key, report | PolicyInputError) in input order; `summary_row(key, item)` is one flat row for a results CSV
+(amounts as exact decimal text without trailing zeros, the same whichever engine computed them).
 """
 from __future__ import annotations
 
@@ -49,13 +50,15 @@ def summary_row(key, item: dict | PolicyInputError) -> dict:
     if isinstance(item, PolicyInputError):
         return row | {"status": "error", "error": str(item)}
     results = item["results"]
+    if len(item.get("documents") or ()) > 1:  # clause ids repeat across documents: name the document
+        results = [r | {"clause": f"{r['document']}:{r['clause']}"} for r in results]
     by = {s: [r for r in results if r["status"] == s] for s in ("eligible", "needs_info", "ineligible")}
     total = item["total_estimate_yuan"]
     fields = dict.fromkeys(f for r in results for f in r["missing_fields"] if f != "confirmed")
     confirm = sum(f == "confirmed" for r in by["needs_info"] for f in r["missing_fields"])
     return row | {"id": item["profile"]["id"], "status": "ok",
                   "eligible": ";".join(f"{r['clause']}({r['measure'].rsplit('/', 1)[-1]})" for r in by["eligible"]),
-                  "total_estimate_yuan": "" if total is None else format(total, "f"),
+                  "total_estimate_yuan": "" if total is None else format(total.normalize(), "f"),
                   "needs_info": ";".join(dict.fromkeys(r["clause"] for r in by["needs_info"])),
                   "missing_fields": ";".join(fields), "to_confirm": confirm,
                   "ineligible": ";".join(dict.fromkeys(r["clause"] for r in by["ineligible"]))}

@@ -12,10 +12,17 @@ import re
 
 from kg_builder.errors import PolicyInputError
 from kg_builder.lexicon import load_lexicon
+from kg_builder.mint import is_minted, normalise
 from kg_builder.numbers import cell_amount
 
 from .config import ReasonerConfig
 from .profile import profile_from_dict
+from .schema import vocabulary
+
+
+def _minted_by(key: str):
+    from kg_builder.mint import minted
+    return minted(key)
 
 TRUE, FALSE = {"true", "1", "yes", "是", "y"}, {"false", "0", "no", "否", "n"}
 
@@ -42,7 +49,7 @@ def _row_dict(row: dict, lex) -> dict:
         raw = (raw or "").strip()
         if not raw or key is None:
             continue
-        concept = lex.concepts.get(key)
+        concept = lex.concepts.get(key) or _minted_by(key)
         scheme = concept.scheme if concept and concept.scheme != "industry" else None
         if scheme:
             data.setdefault(groups[scheme], {})[key] = _cell(scheme, key, raw, concept.unit)
@@ -56,12 +63,12 @@ def _row_dict(row: dict, lex) -> dict:
 OTHER_COLUMNS = ("id", "industry", "roles", "confirmed")
 
 
-def profiles_from_csv(text: str, *, source: str = "<csv>", config: ReasonerConfig = ReasonerConfig()):
-    """Raises PolicyInputError for a header that cannot be right (unknown or repeated column), before any row."""
-    lex = load_lexicon(config.lexicon_path)
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in reader.fieldnames or []]
-    known = {c.id for c in lex.concepts.values() if c.scheme != "industry"} | set(OTHER_COLUMNS)
+def check_header(fieldnames, *, source: str, config: ReasonerConfig = ReasonerConfig()) -> list[str]:
+    """The stripped header; raises PolicyInputError for one that cannot be right (unknown or repeated column)."""
+    header = [(h or "").strip() for h in fieldnames or []]
+    known = {c.id for c in vocabulary(config) if c.scheme != "industry"} | set(OTHER_COLUMNS)
+    labels = {normalise(c.zh): c.id for c in vocabulary(config) if is_minted(c.id)}  # minted: by label too
+    header = [labels.get(normalise(h), h) for h in header]
     unknown = [h for h in header if h not in known]
     repeated = sorted({h for h in header if header.count(h) > 1})
     if not header or unknown or repeated:
@@ -70,24 +77,41 @@ def profiles_from_csv(text: str, *, source: str = "<csv>", config: ReasonerConfi
         raise PolicyInputError(source, problem, where="line 1",
                                expected="columns named by profile field ids (see `reasoner.schema`), e.g. id,"
                                         "HighTechEnterprise,rdExpense")
+    return header
+
+
+def row_problem(n: int, extra: int, rid: str, seen: dict, *, source: str, width: int) -> PolicyInputError | None:
+    """What is wrong with a row as a whole (extra cells, an id used before); registers the row's id in `seen`."""
+    if extra:
+        return PolicyInputError(source, f"{extra} cells more than the header has", where=f"row {n}",
+                                expected=f"{width} cells")
+    if rid and rid in seen:
+        return PolicyInputError(source, f"id {rid!r} repeats row {seen[rid]}", where=f"row {n} (id {rid}): id",
+                                expected="one row per enterprise")
+    if rid:
+        seen[rid] = n
+    return None
+
+
+def row_profile(n: int, row: dict, *, source: str, config: ReasonerConfig = ReasonerConfig()):
+    """Profile | PolicyInputError of one row {column: cell} whose structure is sound (see row_problem)."""
+    rid = (row.get("id") or "").strip()
+    at = f"row {n} (id {rid})" if rid else f"row {n}"
+    try:
+        data = _row_dict(row, load_lexicon(config.lexicon_path))
+        data.setdefault("id", f"row{n}")
+        return profile_from_dict(data, source=source, config=config)
+    except PolicyInputError as err:
+        return PolicyInputError(source, err.problem, where=f"{at}: {err.where}", expected=err.expected)
+
+
+def profiles_from_csv(text: str, *, source: str = "<csv>", config: ReasonerConfig = ReasonerConfig()):
+    """Raises PolicyInputError for a header that cannot be right (unknown or repeated column), before any row."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = check_header(reader.fieldnames, source=source, config=config)
     reader.fieldnames = header
     seen: dict[str, int] = {}
     for n, row in enumerate(reader, start=2):
-        if row.get(None):
-            yield n, PolicyInputError(source, f"{len(row[None])} cells more than the header has", where=f"row {n}",
-                                      expected=f"{len(header)} cells")
-            continue
         rid = (row.get("id") or "").strip()
-        at = f"row {n} (id {rid})" if rid else f"row {n}"
-        if rid and rid in seen:
-            yield n, PolicyInputError(source, f"id {rid!r} repeats row {seen[rid]}", where=f"{at}: id",
-                                      expected="one row per enterprise")
-            continue
-        if rid:
-            seen[rid] = n
-        try:
-            data = _row_dict(row, lex)
-            data.setdefault("id", f"row{n}")
-            yield n, profile_from_dict(data, source=source, config=config)
-        except PolicyInputError as err:
-            yield n, PolicyInputError(source, err.problem, where=f"{at}: {err.where}", expected=err.expected)
+        problem = row_problem(n, len(row.get(None) or ()), rid, seen, source=source, width=len(header))
+        yield n, problem or row_profile(n, row, source=source, config=config)

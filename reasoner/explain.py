@@ -17,8 +17,11 @@ def _lex(path):
 
 
 def zh(cid: str, config: ReasonerConfig = ReasonerConfig()) -> str:
-    lex = _lex(config.lexicon_path)
-    return lex.concepts[cid].zh if cid in lex.concepts else cid
+    """The Chinese label of a dictionary concept or of one minted from a text (read from its graph)."""
+    try:
+        return _lex(config.lexicon_path).concept(cid).zh
+    except KeyError:
+        return cid
 
 
 UNIT_ZH = {"year": "年", "m2": "平方米", "day": "天", "month": "个月", "person": "人"}
@@ -42,7 +45,7 @@ def failing_reason(c: dict | None, measure: dict, profile) -> str:
     head = f"{measure['label']}："
     if c is None or c["kind"] == "text":
         return head + f"不满足“{condition_label(c, measure)}”"
-    if c["kind"] == "threshold":
+    if c["kind"] == "threshold" and c.get("quantity"):
         values = profile.quantities[c["quantity"]]
         values = values if isinstance(values, (list, tuple)) else [values]
         worst = max(values) if c["op"] in ("lt", "le") else min(values)  # one value per unit: each must pass
@@ -60,7 +63,7 @@ def failing_reason(c: dict | None, measure: dict, profile) -> str:
 
 def threshold_gap(c: dict, value: Decimal) -> str:
     """研发费用还差200万元（须超过1000万元，现为800万元）; 营业收入超出500万元（须低于2000万元，…）."""
-    name, unit, need = zh(c["quantity"]), c.get("unit", "CNY"), c["value"]
+    name, unit, need = c.get("quantity_label") or zh(c["quantity"]), c.get("unit", "CNY"), c["value"]
     word = {"gt": "须超过", "ge": "须达到", "lt": "须低于", "le": "须不超过"}[c["op"]]
     if value == need:
         tail = "不算超过" if c["op"] == "gt" else "不算低于"
@@ -79,8 +82,8 @@ def missing_fact(c: dict | None, measure: dict, profile) -> str:
         if any(profile.qualifications.get(q) == "held" for q in c["concepts"]) and c.get("status"):
             return f"{names}是否为{STATUS_ZH[c['status']]}"
         return f"是否具备{names}" + (f"（{STATUS_ZH[c['status']]}）" if c.get("status") else "")
-    if kind == "threshold":
-        return zh(c["quantity"])
+    if kind == "threshold" and c.get("quantity"):
+        return c.get("quantity_label") or zh(c["quantity"])
     if kind == "flag":
         return f"是否{zh(c['concepts'][0])}" if c.get("concepts") else f"需确认：{c['text']}"
     if kind == "industry":
@@ -92,7 +95,7 @@ def missing_field(c: dict | None) -> str:
     """The profile field that would decide a check: a concept id, "industry", "roles" or "confirmed"."""
     if c is None:
         return "roles"
-    if c["kind"] == "threshold":
+    if c["kind"] == "threshold" and c.get("quantity"):
         return c["quantity"]
     if c["kind"] in ("qualification", "flag") and c.get("concepts"):
         return c["concepts"][0] if len(c["concepts"]) == 1 else "|".join(c["concepts"])

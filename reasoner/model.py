@@ -1,16 +1,19 @@
 """The measures and rules of a policy graph, read with SPARQL into plain objects the reasoner uses.
 
-`load_policy(graph, *, config)` → Policy (cached per graph object). Condition IRIs are kept so shapes,
+`load_policy(graph, *, config)` → Policy (cached per graph object, and on disk for a graph from
+kg_builder.cache.cached_build). Condition IRIs are kept so shapes,
 confirmations and audit records can point at them. The quantity a ratio applies to is the graph's
 `pk:baseQuantity` (kg_builder reads it from the words after 按照/按); the reasoner does not guess one.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import Graph
 
-from kg_builder.views import PREFIXES, measures_json
+from kg_builder.cache import memo
+from kg_builder.views import PREFIXES, measures_json, minted_concepts
 
 from .config import ReasonerConfig
 
@@ -31,8 +34,10 @@ class Policy:
     rule: dict | None
     text: str | None = None
     by_id: dict = field(default_factory=dict)
+    concepts: tuple = ()  # concepts minted from the text (kg_builder.mint), read from the graph
 
 
+PACKAGE = Path(__file__).resolve().parent
 _CACHE: dict[int, tuple[Graph, int, Policy]] = {}
 
 
@@ -40,7 +45,10 @@ def load_policy(graph: Graph, *, config: ReasonerConfig = ReasonerConfig()) -> P
     hit = _CACHE.get(id(graph))
     if hit and hit[0] is graph and hit[1] == len(graph):
         return hit[2]
-    policy = _read(graph)
+    policy = memo(graph, "policy", lambda: _read(graph), packages=(PACKAGE,))  # on disk for cached graphs
+    from kg_builder.mint import register
+    for c in policy.concepts:  # a policy read back from the disk cache: its minted concepts known here too
+        register(c.scheme, c.id, c.zh, c.unit)
     _CACHE[id(graph)] = (graph, len(graph), policy)
     return policy
 
@@ -57,7 +65,8 @@ def _read(graph: Graph) -> Policy:
         m["key"], m["iri"] = key, iris[key]
         for c in m["conditions"]:
             c["iri"] = conds[(key, c["citation"]["start"], c["citation"]["end"])]
-    policy = Policy(doc_id, doc_iri, measures, _rule(graph, doc_id), str(row.text) if row.text else None)
+    policy = Policy(doc_id, doc_iri, measures, _rule(graph, doc_id), str(row.text) if row.text else None,
+                    concepts=tuple(minted_concepts(graph)))
     policy.by_id = {m["id"]: m for m in measures} | {m["key"]: m for m in measures}
     return policy
 
@@ -84,7 +93,7 @@ def condition_vocabulary(policy: Policy) -> ConditionVocabulary:
         for c in m["conditions"]:
             if c["kind"] == "qualification":
                 quals.update(c["concepts"])
-            elif c["kind"] == "threshold":
+            elif c["kind"] == "threshold" and c.get("quantity"):
                 quants.setdefault(c["quantity"], set()).add(c["value"])
             elif c["kind"] == "flag" and c.get("concepts"):
                 flags.update(c["concepts"])

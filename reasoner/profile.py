@@ -14,7 +14,9 @@ from rdflib import Graph, Literal, URIRef
 from kg_builder.errors import PolicyInputError
 
 from .config import ReasonerConfig
-from .schema import UNIT_FACTORS, validate_profile
+from .schema import CURRENCY_UNITS, UNIT_CURRENCY, UNIT_FACTORS, resolve_labels, validate_profile
+
+CURRENCY_OF = {u: (cur, (CURRENCY_UNITS.get(cur) or {}).get(u) or UNIT_FACTORS[u]) for u, cur in UNIT_CURRENCY.items()}
 from .vocab import PF, split_fact_property
 
 STATUSES = ("new", "renewed", "held", "none")
@@ -31,12 +33,15 @@ class Profile:
     confirmed: tuple[str, ...] = ()  # condition IRIs or measure ids the enterprise confirms
     id: str = "enterprise"
     sources: tuple[dict, ...] = ()  # {"fact", "value", "start", "end", "quote"} read from free text
+    exchange_rates: dict[str, Decimal] = field(default_factory=dict)  # yuan per USD …, as the user gives it
     evidence: tuple[dict, ...] = ()  # per condition: state and description span (reasoner.evidence)
 
     def facts(self) -> dict:
         out = {"id": self.id, "qualifications": dict(self.qualifications), "quantities": dict(self.quantities),
                "flags": dict(self.flags), "industry": self.industry, "roles": list(self.roles),
                "confirmed": list(self.confirmed)}
+        if self.exchange_rates:
+            out["exchange_rates"] = dict(self.exchange_rates)
         if self.sources:
             out["read_from_text"] = list(self.sources)
         if self.evidence:
@@ -44,19 +49,51 @@ class Profile:
         return out
 
 
-def _amount(raw, unit: str | None) -> Decimal | tuple[Decimal, ...]:
+def _amount(raw, unit: str | None, convert=None) -> Decimal | tuple[Decimal, ...]:
     if isinstance(raw, list):
-        return tuple(_amount(r, unit) for r in raw) if len(raw) > 1 else _amount(raw[0], unit)
+        return tuple(_amount(r, unit, convert) for r in raw) if len(raw) > 1 else _amount(raw[0], unit, convert)
     if isinstance(raw, dict):
         raw, unit = raw["value"], raw.get("unit", unit)
+    if unit in CURRENCY_OF and convert is not None:
+        return convert(Decimal(str(raw)), unit)
     return Decimal(str(raw)) * UNIT_FACTORS.get(unit or "", Decimal(1))
 
 
+def _converter(data: dict, source: str, config: ReasonerConfig):
+    """Amounts in a currency other than the quantity's (万美元 for a yuan quantity, 元 for a USD one) convert with
+    the rate the profile gives (`exchange_rates`, yuan per unit); without it the profile is refused, naming the field."""
+    from kg_builder.lexicon import load_lexicon
+    lex, rates = load_lexicon(config.lexicon_path), {k: Decimal(str(v)) for k, v in data.get("exchange_rates", {}).items()}
+
+    def for_field(key: str):
+        try:
+            concept = lex.concept(key)  # dictionary or minted
+        except KeyError:
+            concept = None
+        target = (concept.unit if concept else None) or "CNY"
+
+        def convert(value: Decimal, unit: str) -> Decimal:
+            cur, factor = CURRENCY_OF[unit]
+            if cur == target or target not in ("CNY", *CURRENCY_UNITS):
+                return value * factor
+            for c in {cur, target} - {"CNY"}:
+                if c not in rates:
+                    raise PolicyInputError(source, f"an amount in {unit} needs an exchange rate", where=f"quantities.{key}",
+                                           expected=f'exchange_rates.{c} (yuan per {c}), e.g. {{"{c}": 7.1}}')
+            yuan = value * factor * (rates[cur] if cur != "CNY" else 1)
+            return yuan if target == "CNY" else yuan / rates[target]
+        return convert
+    return for_field
+
+
 def profile_from_dict(data: dict, *, source: str = "<profile>", config: ReasonerConfig = ReasonerConfig()) -> Profile:
+    data = resolve_labels(data, config) if isinstance(data, dict) else data
     validate_profile(data, source=source, config=config)
     quals = {k: ("held" if v is True else "none" if v is False else v) for k, v in data.get("qualifications", {}).items()}
+    convert = _converter(data, source, config)
     return Profile(qualifications=quals,
-                   quantities={k: _amount(v, None) for k, v in data.get("quantities", {}).items()},
+                   quantities={k: _amount(v, None, convert(k)) for k, v in data.get("quantities", {}).items()},
+                   exchange_rates={k: Decimal(str(v)) for k, v in data.get("exchange_rates", {}).items()},
                    flags=dict(data.get("flags", {})), industry=data.get("industry"),
                    roles=tuple(data.get("roles", ())), confirmed=tuple(data.get("confirmed", ())),
                    id=str(data.get("id", "enterprise")))

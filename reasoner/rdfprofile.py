@@ -2,6 +2,7 @@
 Oxigraph (embedded bulk load or a server's Graph Store endpoint)."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
@@ -12,11 +13,19 @@ from .vocab import PF, concept_iri, fact_property
 
 
 def confirmed_iris(profile: Profile, policy) -> list[str]:
-    """Confirmed entries may name a condition IRI or a whole measure (all its text conditions)."""
+    """Confirmed entries may name a condition IRI, a whole measure (all its text conditions) or the clause id of
+    an applicability article ("1": what 第一条 requires of every applicant, in every measure)."""
     out = []
     for ref in profile.confirmed:
         m = policy.by_id.get(ref) if policy else None
-        out += [c["iri"] for c in m["conditions"] if c["kind"] == "text"] if m else [ref]
+        stated = [c["iri"] for x in policy.measures for c in x["conditions"] if c.get("stated_in") == ref] \
+            if policy and not m else []
+        if m:
+            out += [c["iri"] for c in m["conditions"] if c["kind"] == "text"]
+        elif stated:  # an applicability article ("1"): its requirements, stated once, bind every measure
+            out += stated
+        elif re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", ref):  # a condition IRI; a measure of another document is skipped
+            out.append(ref)
     return out
 
 

@@ -1,7 +1,11 @@
-"""JSON Schema of a profile, generated from the dictionary's concepts (ids are the field names).
+"""JSON Schema of a profile, generated from the dictionary's concepts (ids are the field names), plus the
+concepts a corpus minted from its text (open vocabulary: kg_builder.mint), which a profile may also name by
+their Chinese label ("年度销售额").
 
-`profile_schema(config)` returns the schema; `validate_profile(data, *, source, config)` raises one
-`PolicyInputError` naming the first bad field (all problems are listed in its message)."""
+`profile_schema(config, minted)` returns the schema; `validate_profile(data, *, source, config)` raises one
+`PolicyInputError` naming the first bad field (all problems are listed in its message); `resolve_labels(data)`
+turns label keys into concept ids. `python -m reasoner.schema [--corpus FILE]` prints the schema (the
+committed ontology/profile.schema.json is the dictionary's; with --corpus, that text's vocabulary)."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -17,7 +21,12 @@ from .config import ReasonerConfig
 UNIT_FACTORS = {"CNY": Decimal(1), "元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000),
                 "year": Decimal(1), "年": Decimal(1), "m2": Decimal(1), "平方米": Decimal(1), "day": Decimal(1),
                 "天": Decimal(1), "month": Decimal(1), "月": Decimal(1), "person": Decimal(1), "人": Decimal(1)}
-UNITS = {"CNY": ["CNY", "元", "万元", "亿元"], "year": ["year", "年"], "m2": ["m2", "平方米"], "day": ["day", "天"],
+# Amounts in another currency (the text's 美元) are in that currency; a profile converts only with the exchange
+# rate it gives itself (`exchange_rates`: yuan per unit), never with a rate in code.
+CURRENCY_UNITS = {"USD": {"USD": Decimal(1), "美元": Decimal(1), "万美元": Decimal(10000), "亿美元": Decimal(100000000)}}
+UNIT_CURRENCY = {u: cur for cur, units in CURRENCY_UNITS.items() for u in units} | {u: "CNY" for u in ("CNY", "元", "万元", "亿元")}
+UNITS = {"CNY": ["CNY", "元", "万元", "亿元", *CURRENCY_UNITS["USD"]],
+         "USD": [*CURRENCY_UNITS["USD"], "CNY", "元", "万元", "亿元"], "year": ["year", "年"], "m2": ["m2", "平方米"], "day": ["day", "天"],
          "month": ["month", "月"], "person": ["person", "人"]}
 STATUS = {"enum": ["new", "renewed", "held", "none", True, False]}
 
@@ -36,10 +45,39 @@ def _closed(props: dict) -> dict:
     return {"type": "object", "additionalProperties": False, "properties": props}
 
 
-@lru_cache(maxsize=4)
-def profile_schema(config: ReasonerConfig = ReasonerConfig()) -> dict:
+def _minted() -> tuple:
+    from kg_builder.mint import registered
+    return tuple(sorted(registered(), key=lambda c: c.id))
+
+
+def vocabulary(config: ReasonerConfig = ReasonerConfig(), minted: tuple | None = None) -> list:
+    """Dictionary concepts plus the minted ones (default: every concept minted or read back in this process)."""
     lex = load_lexicon(config.lexicon_path)
-    ids = lambda scheme: [c for c in lex.of(scheme)]  # noqa: E731
+    return [*lex.concepts.values(), *(_minted() if minted is None else minted)]
+
+
+def resolve_labels(data: dict, config: ReasonerConfig = ReasonerConfig()) -> dict:
+    """{"quantities": {"年度销售额": …}} → {"quantities": {"x_…": …}}: a fact may be named by its concept's label."""
+    from kg_builder.mint import normalise
+    by_label = {}
+    for c in vocabulary(config):
+        by_label.setdefault((c.scheme, normalise(c.zh)), c.id)
+    out = dict(data)
+    for key, scheme in (("qualifications", "qualification"), ("quantities", "quantity"), ("flags", "flag")):
+        facts = data.get(key)
+        if isinstance(facts, dict):
+            out[key] = {by_label.get((scheme, normalise(str(k))), k): v for k, v in facts.items()}
+    return out
+
+
+def profile_schema(config: ReasonerConfig = ReasonerConfig(), minted: tuple = ()) -> dict:
+    """The dictionary's schema, plus the `minted` concepts (e.g. `minted_concepts(graph)` of a corpus)."""
+    return _schema(config, tuple(minted))
+
+
+@lru_cache(maxsize=16)
+def _schema(config: ReasonerConfig, minted: tuple) -> dict:
+    ids = lambda scheme: [c for c in vocabulary(config, minted) if c.scheme == scheme]  # noqa: E731
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "policykg enterprise profile", "type": "object", "additionalProperties": False,
@@ -51,6 +89,9 @@ def profile_schema(config: ReasonerConfig = ReasonerConfig()) -> dict:
             "industry": {"enum": [c.id for c in ids("industry")] + [None]},
             "roles": {"type": "array", "items": {"type": "string"}},
             "confirmed": {"type": "array", "items": {"type": "string"}},
+            "exchange_rates": {"type": "object", "propertyNames": {"enum": sorted(CURRENCY_UNITS)},
+                               "additionalProperties": {"type": "number", "exclusiveMinimum": 0},
+                               "description": "yuan per unit of a currency, e.g. {\"USD\": 7.1}: the user's rate"},
         },
     }
 
@@ -77,7 +118,7 @@ def _problem(err: jsonschema.ValidationError) -> str:
 
 
 def validate_profile(data: dict, *, source: str, config: ReasonerConfig = ReasonerConfig()) -> None:
-    validator = jsonschema.Draft202012Validator(profile_schema(config))
+    validator = jsonschema.Draft202012Validator(profile_schema(config, _minted()))
     errors = sorted(validator.iter_errors(_jsonable(data)), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         first = errors[0]
@@ -105,11 +146,25 @@ def _jsonable(obj):
     return obj
 
 
-def main() -> None:
-    """`python -m reasoner.schema > ontology/profile.schema.json` (committed; a test keeps it in sync)."""
+def corpus_concepts(argv: list[str] | None) -> tuple:
+    """`--corpus FILE`: build the text and return the concepts its graph minted; none without the flag."""
+    import argparse
+    parser = argparse.ArgumentParser(description="print the profile vocabulary (dictionary + a corpus' minted concepts)")
+    parser.add_argument("--corpus", help="policy text whose minted concepts are added")
+    args = parser.parse_args(argv)
+    if not args.corpus:
+        return ()
+    from kg_builder.build import build_source
+    from kg_builder.views import minted_concepts
+    return tuple(minted_concepts(build_source(args.corpus).graph))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m reasoner.schema > ontology/profile.schema.json` (committed; a test keeps it in sync);
+    `python -m reasoner.schema --corpus FILE`: the schema for that text (dictionary + minted concepts)."""
     import json
     import sys
-    sys.stdout.write(json.dumps(profile_schema(), ensure_ascii=False, indent=1) + "\n")
+    sys.stdout.write(json.dumps(profile_schema(minted=corpus_concepts(argv)), ensure_ascii=False, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ Entry points: `shapes_graph(policy, *, config)`, `check_iris(measure, config)`, 
 """
 from __future__ import annotations
 
-from pyshacl import validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, XSD
@@ -84,7 +83,7 @@ def _simple(c: dict | None, measure: dict) -> tuple[tuple[str, dict] | None, tup
     present = {"minCount": Literal(1)}
     if c is None:  # the role check
         return None, (str(PF.role), {"hasValue": Literal(measure["beneficiary"])})
-    if c["kind"] == "threshold":
+    if c["kind"] == "threshold" and c.get("quantity"):
         bound = {"gt": "minExclusive", "ge": "minInclusive", "lt": "maxExclusive", "le": "maxInclusive"}[c["op"]]
         path = fact_property("quantity", c["quantity"])
         return (path, {bound: Literal(c["value"], datatype=XSD.decimal)}), (path, present)
@@ -158,6 +157,8 @@ def shapes_graph(policy, *, config: ReasonerConfig = ReasonerConfig()) -> Graph:
 def validate_shacl(data: Graph, policy, *, config: ReasonerConfig = ReasonerConfig(), shapes: Graph | None = None) -> dict:
     """Run pyshacl (the reference engine) and read its report back into {(focus, check): outcome}."""
     shapes = shapes if shapes is not None else shapes_graph(policy, config=config)
+    from pyshacl import validate  # the reference engine, imported only when used
+
     _, report, _ = validate(data, shacl_graph=shapes, allow_warnings=True)
     out = {}
     for r in report.subjects(RDF.type, SH.ValidationResult):

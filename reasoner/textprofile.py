@@ -1,6 +1,6 @@
 """Free Chinese/English text → Profile, with the spans each fact was read from.
 
-Uses the extractor's spaCy components (kg_builder.nlp, profile=True). Rules, each a small step:
+Uses the extractor's rule components (kg_builder.nlp.make_reader, profile=True: no spaCy tokenizer needed). Rules, each a small step:
 a term inside a longer term of another kind belongs to it (研发投入 in a flag phrase, R&D in "R&D centre");
 a negation right before a term states the opposite (qualification "none", flag false), one further away or
 a hedge keeps it unknown (reasoner.textcues); a status word (新认定, newly certified, renewed) applies to the
@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from kg_builder.config import BuildConfig
 from kg_builder.lexicon import alternation, load_lexicon
-from kg_builder.nlp import make_nlp
+from kg_builder.nlp import make_reader
 from kg_builder.numbers import NUM, parse_number
 
 from .config import ReasonerConfig
@@ -27,7 +27,7 @@ TERMS = ("qualification", "quantity", "flag", "industry")
 
 @lru_cache(maxsize=2)
 def _nlp(lexicon_path):
-    return make_nlp(lexicon_path or BuildConfig().lexicon_path, profile=True)
+    return make_reader(lexicon_path or BuildConfig().lexicon_path, profile=True)
 
 
 def _inside(f, spans) -> bool:

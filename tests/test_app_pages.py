@@ -18,11 +18,15 @@ P1, P2, P3, P4 = (str(APP / "pages" / n) for n in
                   ("1_政策问答与资格自测.py", "2_条文核对.py", "3_审计追溯.py", "4_批量检查.py"))
 
 
+XICHENG = Path(__file__).resolve().parent.parent / "corpus" / "xicheng_measures_draft.txt"
+
+
 @pytest.fixture(autouse=True)
 def review_dir(tmp_path_factory, monkeypatch):
     path = tmp_path_factory.getbasetemp() / "reviews"
     path.mkdir(exist_ok=True)
     monkeypatch.setenv("POLICYKG_REVIEW_DIR", str(path))
+    monkeypatch.setenv("POLICYKG_CORPUS", str(XICHENG))  # these pages' cases are the Xicheng text's
     return path
 
 
@@ -332,7 +336,8 @@ def test_batch_downloads_equal_what_policykg_check_writes(downloads, tmp_path, m
     monkeypatch.chdir(tmp_path)  # the CLI names the file as given: enterprises.csv, as the upload does
     Path("enterprises.csv").write_text(BATCH, encoding="utf-8")
     for out in ("results.csv", "results.jsonl"):
-        assert main(["check", "enterprises.csv", "--out", out, "--as-of", "2026-11-27"]) == 2  # 2 rows unreadable
+        assert main(["check", "enterprises.csv", "--out", out, "--as-of", "2026-11-27",
+                     "--corpus", str(XICHENG)]) == 2  # 2 rows unreadable
         assert downloads[out] == Path(out).read_bytes(), out
     rows = list(csv.DictReader(io.StringIO(downloads["results.csv"].decode("utf-8-sig"))))
     assert [r["row"] for r in rows] == ["2", "3", "4", "5"] and downloads["results.csv"].startswith(b"\xef\xbb\xbf")

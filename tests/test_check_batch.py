@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from kg_builder.config import DEFAULT_CORPUS as XICHENG
 from kg_builder.errors import PolicyInputError
 from policykg.cli import main
 from reasoner.assess import assess
@@ -25,7 +26,7 @@ CSV = ("id,HighTechEnterprise,rdExpense,rdRatioAboveTarget\n"
 
 
 def _run(capsys, *args) -> tuple[int, str, str]:
-    code = main(["check", *map(str, args)])
+    code = main(["check", "--corpus", str(XICHENG), *map(str, args)])
     out = capsys.readouterr()
     return code, out.out, out.err
 

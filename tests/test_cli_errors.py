@@ -45,8 +45,16 @@ def test_gbk_text_is_decoded(tmp_path):
 
 
 def test_build_writes_turtle_and_jsonld(tmp_path):
-    proc = run("build", "--out", str(tmp_path))
+    proc = run("build", "--out", str(tmp_path), "--corpus", str(XICHENG))
     assert proc.returncode == 0, proc.stderr
     assert "measures: 44" in proc.stdout
     assert (tmp_path / "xicheng_measures_draft.ttl").stat().st_size > 0
     assert (tmp_path / "xicheng_measures_draft.jsonld").stat().st_size > 0
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\t\n　"])
+def test_empty_profile_text_is_refused(text):
+    proc = run("check", "--text", text, "--json")
+    assert proc.returncode == 2 and proc.stdout == "" and "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--text" in lines[0] and "empty" in lines[0]

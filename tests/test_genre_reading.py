@@ -62,7 +62,8 @@ def _has_award(measures: list[dict], want: dict) -> bool:
     amounts = [a for m in measures for a in m["amounts"]]
     if kind in NO_SUM:
         return any(a["kind"] in NO_SUM for a in amounts) and not any(a["kind"] == "fixed" for a in amounts)
-    kinds = UPTO if kind == "ratio" and want.get("upto") else {kind}
+    kinds = UPTO if kind == "ratio" and want.get("upto") else \
+        {"rate", "max_rate", "max_per_item"} if kind == "rate" and want.get("upto") else {kind}
     for a in amounts:
         if a["kind"] in kinds and (value is None or Decimal(str(a["value"])) == Decimal(str(value))) \
                 and _currency(a) == want.get("currency", "CNY"):

@@ -60,9 +60,10 @@ def test_every_ratio_names_the_quantity_it_applies_to(path, measures_of):
     ("nested_levels", "2.1-3", "boothFees"),  # 按照展位费的30%
     ("bracket_captions", "5-1", "techContractTurnover"),  # 成交额超过1000万元…按照成交额的2%: the same turnover
     ("arabic_and_spaced_numbers", "7-1", "actualCosts"),  # 按照活动实际支出的50%
-    ("sections_above_articles", "1.1-1", "nationalFunds"),  # 按照国家拨付资金的20%
+    ("sections_above_articles", "1.1-1", "nationalFunds"),  # 按照国家拨付资金的20%给予配套支持: a match
     ("mixed_width_items", "1.2-1", "propertyPurchasePrice"),  # 按照购房价款的10%
 ])
 def test_ratio_base_is_the_quantity_named_after_anzhao(stem, measure, base, measures_of):
-    [ratio] = [a for a in measures_of(stem)[measure]["amounts"] if a["kind"] == "ratio"]
+    [ratio] = [a for a in measures_of(stem)[measure]["amounts"] if a["kind"] in ("ratio", "match_ratio")]
     assert ratio["base_quantity"] == base
+    assert ratio["kind"] == ("match_ratio" if base.endswith("Funds") else "ratio")  # funds from a higher level

@@ -38,7 +38,8 @@ def test_replay_names_what_changed(xicheng):
 def test_cli_audit_then_replay(tmp_path, capsys):
     from policykg.cli import main
     audit = tmp_path / "decision.ttl"
-    assert main(["check", "--text", "我们是新认定的高企，研发费用1500万元", "--audit", str(audit), "--json"]) == 0
+    assert main(["check", "--text", "我们是新认定的高企，研发费用1500万元", "--audit", str(audit), "--json",
+                 "--doc", "xicheng_measures_draft"]) == 0
     capsys.readouterr()
     assert main(["check", "--replay", str(audit)]) == 0
     assert "reproduced" in capsys.readouterr().err

@@ -68,6 +68,9 @@ def test_case(case, graphs):
         assert exp["arithmetic_contains"] in r["arithmetic"], r["arithmetic"]
     if "period_years" in exp:
         assert r["period_years"] == Decimal(str(exp["period_years"]))
+    for flag in ("no_fixed_amount", "no_cap"):  # 一事一议 / 上不封顶 are stated, not missing
+        if flag in exp:
+            assert r[flag] is exp[flag], r
     if "missing_contains" in exp:
         assert any(exp["missing_contains"] in s for s in r["missing"]), r["missing"]
 

@@ -40,3 +40,26 @@ def test_tokens_are_search_mode_lowercased_and_without_stopwords(lexicon):
 def test_english_terms_expand_into_policy_words(lexicon):
     phrase, words = lexicon.en_terms[0]
     assert expand_query(f"what about {phrase}?", lexicon).split(" ")[-len(words):] == list(words)
+
+
+def test_sqlite_jieba_dictionary_cuts_like_jieba(tmp_path, monkeypatch):
+    """qa_app.jieba_store reads jieba's dictionary on demand: the same cuts as a plain jieba.Tokenizer."""
+    import jieba
+
+    from conftest import ROOT
+    from qa_app.jieba_store import SqliteFreq, tokenizer
+    monkeypatch.setenv("POLICYKG_CACHE", str(tmp_path))
+    fast, plain = tokenizer(), jieba.Tokenizer()
+    assert isinstance(fast.FREQ, SqliteFreq) and list(tmp_path.glob("jieba/*.sqlite"))
+    for word in ("孵化器", "专精特新", "小巨人"):
+        fast.add_word(word)
+        plain.add_word(word)
+    from kg_builder.corpus import decode
+    lines = [line for p in sorted((ROOT / "corpus").glob("*.txt"))
+             for line in decode(p.read_bytes(), str(p))[0].splitlines() if line.strip()]
+    lines += ["孵化器支持资金上限", "How much for a high-tech enterprise? 高企研发费用1500万元"]
+    assert len(lines) > 100
+    for line in lines:
+        assert fast.lcut_for_search(line) == plain.lcut_for_search(line), line
+        assert fast.lcut(line) == plain.lcut(line), line
+    assert fast.total == plain.total

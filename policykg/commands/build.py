@@ -1,5 +1,6 @@
-"""`policykg build [--corpus FILE] [--out DIR]`: write the graph (Turtle, JSON-LD), its eligibility shapes
-(SHACL Turtle) and the compiled SPARQL check query, print a summary."""
+"""`policykg build [--corpus FILE|DIR] [--doc ID] [--out DIR]`: per policy, write the graph (Turtle, JSON-LD),
+its eligibility shapes (SHACL Turtle) and the compiled SPARQL check query, and print a summary; per guide, its
+graph and its citations (resolved or not); for a folder, also the union graph `library.ttl`."""
 from __future__ import annotations
 
 import sys
@@ -7,34 +8,51 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from kg_builder.build import build_source
-from kg_builder.config import DEFAULT_CORPUS
 from kg_builder.errors import PolicyInputError
+from policykg import corpusargs
 
 
 def add_parser(sub):
     p = sub.add_parser("build", help="build the knowledge graph of a policy text")
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="policy text (UTF-8 or GB18030)")
+    corpusargs.add(p)
     p.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
     return p
 
 
 def run(args) -> int:
     started = time.perf_counter()
-    from reasoner.fast import compile_checks
-    from reasoner.model import load_policy
-    from reasoner.shapes import shapes_graph
     print(f"[1/4] parsing and extracting {args.corpus}", file=sys.stderr)
-    result = build_source(args.corpus)
+    library = corpusargs.library(args)
     try:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise PolicyInputError(str(args.out), f"cannot create the output folder ({err.strerror})") from err
-    ttl, jsonld = args.out / f"{result.doc_id}.ttl", args.out / f"{result.doc_id}.jsonld"
+    for doc in library.select(args.doc):
+        if doc.build is not None:
+            _write_policy(doc.build, args.out)
+            lines = summary(doc.build)
+        else:
+            doc.guide_graph.serialize(args.out / f"{doc.doc_id}.ttl", format="turtle")
+            lines = guide_summary(library, doc)
+        for line in lines:
+            print(line)
+    if not library.single:
+        union = args.out / "library.ttl"
+        library.graph.serialize(union, format="turtle")
+        print(f"library: {len(library.documents)} documents, {len(library.graph)} triples → {union}")
+    print(f"done in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
+def _write_policy(result, out: Path) -> None:
+    from reasoner.fast import compile_checks
+    from reasoner.model import load_policy
+    from reasoner.shapes import shapes_graph
+    ttl, jsonld = out / f"{result.doc_id}.ttl", out / f"{result.doc_id}.jsonld"
     print(f"[2/4] writing {ttl} and {jsonld}", file=sys.stderr)
     result.graph.serialize(ttl, format="turtle")
     result.graph.serialize(jsonld, format="json-ld", auto_compact=True)
-    shapes, query = args.out / f"{result.doc_id}.shapes.ttl", args.out / f"{result.doc_id}.checks.rq"
+    shapes, query = out / f"{result.doc_id}.shapes.ttl", out / f"{result.doc_id}.checks.rq"
     print(f"[3/4] writing {shapes} (SHACL, pyshacl reference) and {query} (the same checks as SPARQL)", file=sys.stderr)
     policy = load_policy(result.graph)
     shapes_graph(policy).serialize(shapes, format="turtle")
@@ -43,10 +61,17 @@ def run(args) -> int:
     query.write_text("# Eligibility checks of reasoner.shapes compiled to SPARQL 1.1 (reasoner.fast); per enterprise,\n"
                      "# ?ks lists the violated checks:\n" + legend + compiled.query + "\n", encoding="utf-8")
     print("[4/4] summary", file=sys.stderr)
-    for line in summary(result):
-        print(line)
-    print(f"done in {time.perf_counter() - started:.2f} s")
-    return 0
+
+
+def guide_summary(library, doc) -> list[str]:
+    cites = library.citations.get(doc.doc_id, [])
+    lines = [f"guide: {doc.title}, {doc.doc_id}; sections: {', '.join(doc.guide.sections)}"]
+    for c in cites:
+        where = f"{c['document']}" + (f" 第{c['article']}条" if c["article"] else "") if c["resolved"] else "unresolved"
+        lines.append(f"  cites {c['citation']['quote'][:50]} → {where}" + (f" ({c['note']})" if c["note"] else ""))
+    implemented = sorted({m for m, links in library.links.items() for x in links if x["guide"] == doc.doc_id})
+    lines.append(f"  implements: {', '.join(implemented) or 'no clause found'}")
+    return lines
 
 
 def summary(result) -> list[str]:

@@ -15,12 +15,21 @@ from qa_app.ui.text import highlight_md, split_span, yuan
 st.set_page_config(page_title="政策问答与资格自测", layout="wide")
 
 
+def document_filter(lang, loaded) -> list[str]:
+    """Which documents questions and checks look at: none chosen = all of them."""
+    options = qa.document_options(loaded)
+    if len(options) < 2:
+        return []
+    return st.multiselect(t("doc_filter", lang), list(options), format_func=options.get, key="doc_filter",
+                          placeholder=t("all_documents", lang))
+
+
 def source_view(text, cite):
     before, quote, after = split_span(text, cite["start"], cite["end"], context=80)
     st.markdown(highlight_md(before + quote + after, [(cite["start"], cite["end"])], offset=cite["start"] - len(before)))
 
 
-def ask_section(lang, loaded):
+def ask_section(lang, loaded, documents):
     with st.form("ask"):
         question = st.text_input(t("question", lang), key="question", placeholder=t("question_hint", lang))
         asked = st.form_submit_button(t("ask", lang))
@@ -31,7 +40,7 @@ def ask_section(lang, loaded):
         return
     if asked:
         with st.spinner("正在加载检索模型…"):  # the first question builds the index
-            st.session_state["answers"] = qa.answer(question, loaded)
+            st.session_state["answers"] = qa.answer(question, loaded, documents=documents)
         described = st.session_state["answers"].get("eligibility")
         st.session_state["selfcheck"] = selfcheck.start(question, loaded) if described else None
     result = st.session_state.get("answers")
@@ -49,12 +58,12 @@ def ask_section(lang, loaded):
     for a in result["answers"]:
         with st.container(border=True):
             st.markdown(f"#### {a['label']}")
-            if st.session_state.get("auditor"):  # retrieval scores are for auditors, not enterprises
-                st.caption(f"score {a['score']}")
+            score = f" · score {a['score']}" if st.session_state.get("auditor") else ""  # scores are for auditors
+            st.caption(f"《{a.get('document_title') or a['citation']['document']}》{score}")
             st.text(a["quote"])
             st.write(a["answer"])
             with st.expander(t("source", lang)):
-                source_view(loaded.build.text, a["citation"])
+                source_view(loaded.text_of(a["citation"]["document"]), a["citation"])
 
 
 def profile_form(lang, fields, lex):
@@ -84,17 +93,19 @@ def profile_form(lang, fields, lex):
             st.session_state["profile_as_of"] = as_of
 
 
-def results_section(lang, loaded):
+def results_section(lang, loaded, documents):
     profile = st.session_state.get("profile_facts")
     if profile is None:
         return
     as_of = st.session_state.get("profile_as_of")
-    first = qa.check(profile, loaded, as_of=as_of)
+    policies = {d.doc_id for d in loaded.policies()}
+    documents = [d for d in documents if d in policies]
+    first = qa.check(profile, loaded, as_of=as_of, documents=documents)
     if first["policy"]["note"]:  # draft, or not in force on the day checked: before any amount
         st.warning(first["policy"]["note"])
     eligible = {r["measure"]: r["label"] for r in first["results"] if r["status"] == "eligible"}
     same = st.multiselect(t("same_project", lang), list(eligible), format_func=lambda m: f"{eligible[m]} {m.rsplit('/', 1)[-1]}")
-    result = qa.check(profile, loaded, same_project=same, as_of=as_of) if same else first
+    result = qa.check(profile, loaded, same_project=same, as_of=as_of, documents=documents) if same else first
     st.session_state["last_result"] = result
     st.metric(t("total", lang), yuan(result.get("total_estimate_yuan")))
     chart = qa.chart_rows(result)
@@ -119,6 +130,8 @@ def card(lang, r, loaded):
     en = card_en(r, measure, cache.lexicon()) if lang == "en" and measure else None
     with st.container(border=True):
         st.markdown(f"#### {r['label']} · {t(r['status'], lang)}")
+        if r.get("document_title"):
+            st.caption(f"《{r['document_title']}》 {r['measure']}")
         c1, c2, c3 = st.columns(3)
         # the full amount as text: a metric truncates "300,000 元（30…"
         estimate = en["estimate"] if en else (yuan(r["estimate_yuan"]) if r["estimate_yuan"] is not None
@@ -146,7 +159,24 @@ def card(lang, r, loaded):
                 st.caption(f"{mark} “{e['span']['quote']}” → {e['condition_text']}")
         st.text(r["citation"]["quote"])
         with st.expander(t("source", lang)):
-            source_view(loaded.build.text, r["citation"])
+            source_view(loaded.text_of(r["citation"]["document"]), r["citation"])
+        guide_part(lang, r)
+
+
+def guide_part(lang, r):
+    """What the application guide adds: when to apply, where, and the documents to hand in (quoted)."""
+    window, office, checklist = r.get("application_window"), r.get("office"), r.get("checklist")
+    if not (window or office or checklist):
+        return
+    guide = "、".join(f"《{g['title']}》" for g in r.get("guides", []))
+    if window:
+        st.markdown(f"**{t('window', lang)}**：{window['text']}（{guide}）")
+    if office:
+        st.markdown(f"**{t('office', lang)}**：{office['text']}")
+    if checklist:
+        with st.expander(f"{t('checklist', lang)}（{len(checklist)}）", expanded=r["status"] == "eligible"):
+            for item in checklist:
+                st.markdown(("    " * (item["level"] - 1)) + f"- {item['item']}")
 
 
 def selfcheck_section(lang, loaded):
@@ -193,14 +223,13 @@ def selfcheck_section(lang, loaded):
 def body():
     lang = cache.language()
     st.sidebar.toggle(t("auditor", lang), key="auditor")
-    _, loaded, lex = cache.current()
+    _, loaded, lex = cache.current(one_document=False)
     st.title(t("p1", lang))
-    meta = loaded.build.meta
-    st.caption(f"{meta.get('title_en' if lang == 'en' else 'title') or loaded.build.doc_id} · {meta.get('status') or '—'}")
-    ask_section(lang, loaded)
+    documents = document_filter(lang, loaded)
+    ask_section(lang, loaded, documents)
     st.divider()
     profile_form(lang, profile_fields(loaded.measures, lex), lex)
-    results_section(lang, loaded)
+    results_section(lang, loaded, documents)
 
 
 guarded(body)

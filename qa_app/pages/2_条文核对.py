@@ -13,7 +13,7 @@ st.set_page_config(page_title="条文核对", layout="wide")
 def facts_table(m):
     rows = [{"kind": c["kind"], "text": c["text"], "span": f"{c['citation']['start']}-{c['citation']['end']}",
              "origin": c["origin"]} for c in m["conditions"]]
-    rows += [{"kind": a["kind"], "text": f"{a['value']:f}", "span": f"{a['citation']['start']}-{a['citation']['end']}",
+    rows += [{"kind": a["kind"], "text": a["citation"]["quote"] if a["value"] is None else f"{a['value']:f}", "span": f"{a['citation']['start']}-{a['citation']['end']}",
               "origin": a["origin"]} for a in m["amounts"]]
     return pd.DataFrame(rows)
 

@@ -27,10 +27,13 @@ def trace_section(cfg, loaded):
     order = {"eligible": 0, "needs_info": 1, "ineligible": 2}
     rows = sorted(result["results"], key=lambda r: order.get(r["status"], 3))
     pick = st.selectbox("决定 / decision", range(len(rows)), format_func=lambda i: f"{rows[i]['label']} · {rows[i]['status']}")
-    for head, content in audit.trace(result, rows[pick], loaded, cfg.shapes):
+    doc = rows[pick].get("document")
+    view = loaded.view(doc)  # the decision's own document
+    for head, content in audit.trace(result, rows[pick], view, cfg.shapes):
         st.markdown(f"**{head}**")
         st.text(content)
-    st.download_button(t("download", lang="zh") + " audit bundle", audit.bundle(result, loaded, cfg.shapes),
+    own = {**result, "results": [r for r in result["results"] if r.get("document", doc) == doc]}
+    st.download_button(t("download", lang="zh") + " audit bundle", audit.bundle(own, view, cfg.shapes),
                        file_name="audit_bundle.json", mime="application/json")
 
 

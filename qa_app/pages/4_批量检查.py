@@ -55,7 +55,7 @@ def body():
         st.error(f"{t('bad_file', lang)}：{err}")
         return
     bar = st.progress(0.0)
-    outcomes = batch.check(rows, loaded.build.graph, as_of=as_of, chunk=cfg.batch_chunk,
+    outcomes = batch.check(rows, loaded, as_of=as_of, chunk=cfg.batch_chunk,
                            progress=lambda done: bar.progress(done / len(rows), text=f"{done}/{len(rows)}"))
     results(lang, outcomes)
 

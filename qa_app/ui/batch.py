@@ -28,8 +28,9 @@ def read_upload(raw: bytes, name: str, *, max_bytes: int, max_rows: int) -> list
     return rows
 
 
-def check(rows, graph, *, as_of, chunk: int, progress=None) -> list[tuple[int, object]]:
-    """(row number, report | PolicyInputError) per row, in order; `progress(done)` after each chunk."""
+def check(rows, loaded, *, as_of, chunk: int, progress=None) -> list[tuple[int, object]]:
+    """(row number, report | PolicyInputError) per row, in order, on the document the page shows (the same
+    report as `policykg check --doc ID`); `loaded` may also be a bare graph. `progress(done)` as rows finish."""
     done = 0
 
     def step(n: int) -> None:
@@ -37,7 +38,10 @@ def check(rows, graph, *, as_of, chunk: int, progress=None) -> list[tuple[int, o
         done += n
         if progress:
             progress(done)
-    return list(assess_many(rows, graph, as_of=as_of, chunk=chunk, progress=step))
+    if getattr(loaded, "library", None) is not None:
+        from reasoner.library import assess_many_library
+        return list(assess_many_library(rows, loaded.library, only=(loaded.build.doc_id,), as_of=as_of, progress=step))
+    return list(assess_many(rows, loaded, as_of=as_of, chunk=chunk, progress=step))
 
 
 def summary(outcomes) -> list[dict]:

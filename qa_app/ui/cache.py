@@ -20,13 +20,23 @@ def lexicon():
 
 @st.cache_resource
 def store(corpus: str, review_dir: str):
-    return sparql.make_store(loaded(corpus, review_dir).build.graph.serialize(format="turtle"))
+    """The console's query workers (processes killed at the time limit; sparql.Console), over every document."""
+    lib = loaded(corpus, review_dir)
+    graph = lib.library.graph if lib.library is not None else lib.build.graph
+    return sparql.Console(graph.serialize(format="turtle"))
 
 
-def current():
-    """(config, loaded build, lexicon) for the page being drawn."""
+def current(*, one_document: bool = True):
+    """(config, loaded library, lexicon) for the page being drawn. `one_document`: the page shows one
+    document at a time; with several policies the sidebar picks which (the first by default)."""
     cfg = resources.app_config()
-    return cfg, loaded(str(cfg.corpus), str(cfg.review_dir)), lexicon()
+    lib = loaded(str(cfg.corpus), str(cfg.review_dir))
+    policies = lib.policies()
+    if one_document and len(policies) > 1:
+        titles = {d.doc_id: d.short_title for d in policies}
+        chosen = st.sidebar.selectbox("文件 / document", list(titles), format_func=titles.get, key="document")
+        lib = lib.view(chosen)
+    return cfg, lib, lexicon()
 
 
 def language() -> str:

@@ -38,6 +38,10 @@ LABELS = {
     "as_of": ("检查日期 / as of", "检查日期 / as of"),
     "period": ("支持期限", "Support period"), "one_year": ("估算为一年的金额", "the estimate is for one year"),
     "years": ("年", "years"),
+    "doc_filter": ("文件范围", "Documents"), "all_documents": ("全部文件", "All documents"),
+    "window": ("申请时间", "Application window"), "office": ("受理部门", "Office"),
+    "checklist": ("申请材料", "Documents to submit"), "library": ("文件库", "Library"),
+    "kind": ("类型", "Kind"),
     "template": ("下载模板 CSV", "Template CSV"),
     "batch_columns": ("列名（首行）：", "Columns (first row): "),
     "batch_cells": ("空格表示未知（不是“否”）；资质填 new / renewed / held / none；是否类填 是/否；金额以元为单位。"

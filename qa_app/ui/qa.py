@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from qa_app.answer import ask, index_from_build
+from qa_app.answer import ask, index_from_build, index_from_library
 from qa_app.retrieval import RetrievalConfig
 from reasoner.assess import assess
 from reasoner.model import load_policy
@@ -18,24 +18,40 @@ ENCODER_ERRORS = (ImportError, OSError, RuntimeError)
 
 def make_index(loaded):
     """The hybrid retrieval index of the loaded build; BM25 only if the dense encoder cannot load."""
+    def make(config=RetrievalConfig()):
+        if loaded.library is not None:
+            return index_from_library(loaded.library, config=config)
+        return index_from_build(loaded.build, config=config)
     try:
-        return index_from_build(loaded.build)
+        return make()
     except ENCODER_ERRORS:  # lexical retrieval still answers, with the same citations
         logging.getLogger("policykg.app").warning("dense retrieval unavailable; using BM25 only", exc_info=True)
-        return index_from_build(loaded.build, config=RetrievalConfig(fusion="bm25"))
+        return make(RetrievalConfig(fusion="bm25"))
 
 
-def answer(question: str, loaded, *, k: int = 3) -> dict:
-    """Ranked clauses with quotes and citations (qa_app.answer.ask validates the question)."""
-    return ask(question, index=loaded.index, k=k)
+def answer(question: str, loaded, *, k: int = 3, documents=()) -> dict:
+    """Ranked clauses with quotes and citations (qa_app.answer.ask validates the question); `documents`
+    restricts to those document ids (all by default)."""
+    return ask(question, index=loaded.index, k=k, documents=tuple(documents))
 
 
-def check(profile: dict, loaded, *, same_project=(), as_of=None) -> dict:
+def check(profile: dict, loaded, *, same_project=(), as_of=None, documents=()) -> dict:
     """`profile` in reasoner.schema's shape; `same_project` one group of measure ids marked as one project;
-    `as_of` the day checked against the policy's in-force dates (report["policy"])."""
+    `as_of` the day checked against the policy's in-force dates (report["policy"]); over every policy of the
+    library (or `documents`), results grouped by document, guides' checklists on the measures they implement."""
     groups = (tuple(same_project),) if same_project else ()
-    return assess(profile_from_dict(profile, source="表单 / form"), loaded.build.graph, same_project=groups,
-                  as_of=as_of)
+    facts = profile_from_dict(profile, source="表单 / form")
+    if loaded.library is not None:
+        from reasoner.library import assess_library
+        return assess_library(facts, loaded.library, only=tuple(documents), same_project=groups, as_of=as_of)
+    return assess(facts, loaded.build.graph, same_project=groups, as_of=as_of)
+
+
+def document_options(loaded) -> dict[str, str]:
+    """Document id → short title, for the document filter (policies and guides)."""
+    if loaded.library is None:
+        return {}
+    return {d.doc_id: d.short_title for d in loaded.library.documents.values()}
 
 
 def validity(loaded, as_of) -> dict:

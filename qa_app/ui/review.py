@@ -33,7 +33,8 @@ def fact_paths(measure: dict) -> list[tuple[str, str]]:
     """(path, current value) pairs a reviewer can correct or delete, as review.py addresses them."""
     out = [("beneficiary", measure["beneficiary"]), ("benefit", measure["benefit"])]
     for i, a in enumerate(measure["amounts"], 1):
-        out += [(f"amounts.{i}.kind", a["kind"]), (f"amounts.{i}.value", f"{a['value']:f}")]
+        out += [(f"amounts.{i}.kind", a["kind"])]
+        out += [(f"amounts.{i}.value", f"{a['value']:f}")] if a["value"] is not None else []  # 一事一议 has none
     out += [(f"conditions.{i}", c["text"]) for i, c in enumerate(measure["conditions"], 1)]
     return out
 

@@ -47,6 +47,7 @@ def app_url(tmp_path_factory):
     port = free_port()
     # PYTHONPATH: serve this checkout's code (the venv's policykg script may point at another worktree)
     env = {**os.environ, "PORT": str(port), "POLICYKG_REVIEW_DIR": str(tmp_path_factory.mktemp("reviews")),
+           "POLICYKG_CORPUS": str(ROOT / "corpus" / "xicheng_measures_draft.txt"),  # the flows below are Xicheng cases
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     log = open(tmp_path_factory.mktemp("log") / "app.log", "w")
     proc = subprocess.Popen([str(ROOT / "scripts" / "run_app.sh")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

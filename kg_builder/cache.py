@@ -1,0 +1,161 @@
+"""A cache of built graphs, one file per policy text, so a command does not re-run the extractor
+(spaCy, jieba, cn2an) on a text it has already read.
+
+`cached_build(path, config=...)` returns what `build.build_source` returns. The file
+`$POLICYKG_CACHE/graphs/<doc id>-<key>.pickle` is keyed on the sha256 of everything the build reads:
+the text file's bytes, its `<id>.meta.yaml`, its review file, the lexicon (and any extra lexicon), the
+BuildConfig, and the code version (`code_version`: the sha256 of every source and resource file of the
+packages, plus the Python and rdflib versions). Change any of them and the key changes, so a stale graph is
+never served; a file that cannot be read back is rebuilt. Writes go to a temp file renamed into place, so
+concurrent processes see a whole file or none. POLICYKG_NO_CACHE=1 turns the cache off.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+import sys
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from .config import BuildConfig
+
+PACKAGE = Path(__file__).resolve().parent
+SOURCE_SUFFIXES = (".py", ".yaml", ".yml", ".json", ".ttl", ".txt", ".tsv", ".csv", ".rq")
+KEEP_PER_DOC = 4  # older graphs of the same document are removed when a new one is written
+
+
+def cache_root() -> Path:
+    return Path(os.environ.get("POLICYKG_CACHE") or Path.home() / ".cache" / "policykg")
+
+
+def enabled() -> bool:
+    return os.environ.get("POLICYKG_NO_CACHE", "").strip().lower() not in ("1", "true", "yes")
+
+
+@lru_cache(maxsize=8)
+def code_version(*packages: Path) -> str:
+    """sha256 over the sources and resource files of `packages` (default: kg_builder), with their paths,
+    and the Python and rdflib versions (pickles are read back by the same code that wrote them)."""
+    import rdflib
+
+    h = hashlib.sha256(f"{sys.version}\0{rdflib.__version__}\0".encode())
+    for root in packages or (PACKAGE,):
+        for path in sorted(Path(root).rglob("*")):
+            if path.suffix in SOURCE_SUFFIXES and "__pycache__" not in path.parts and path.is_file():
+                h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _file_digest(path: Path | None) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else "-"
+    except FileNotFoundError:
+        return "absent"
+
+
+def build_key(path: Path | str, config: BuildConfig = BuildConfig()) -> tuple[str, str]:
+    """(doc id, key) of a policy text as `build_source` would build it. Raises what load_source raises
+    for a missing or unreadable file, so errors stay the same with and without the cache."""
+    from .corpus import META_SUFFIX, doc_id_of, load_meta
+    from .review import review_path
+
+    path = Path(path)
+    meta = load_meta(path)
+    doc_id = str(meta.get("id") or doc_id_of(path))
+    parts = [f"text:{_file_digest(path)}",
+             f"meta:{_file_digest(path.with_name(path.name.split('.')[0] + META_SUFFIX))}",
+             f"reviews:{_file_digest(review_path(config.review_dir, doc_id)) if config.apply_reviews else '-'}",
+             f"lexicon:{_file_digest(config.lexicon_path)}",
+             *(f"extra:{_file_digest(p)}" for p in config.extra_lexicon),
+             f"config:{config!r}", f"source:{path.resolve()}", f"code:{code_version()}"]
+    return doc_id, hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def cache_file(path: Path | str, config: BuildConfig = BuildConfig()) -> Path:
+    doc_id, key = build_key(path, config)
+    return cache_root() / "graphs" / f"{doc_id}-{key[:40]}.pickle"
+
+
+def cached_build(path: Path | str, *, config: BuildConfig = BuildConfig()):
+    """`build_source(path, config=config)`, read from the cache when every input is unchanged."""
+    from .corpus import load_source
+
+    if not enabled():
+        from .build import build_source
+        return build_source(path, config=config)
+    load_source(path)  # same one-line errors as build_source for a missing, empty or binary file
+    target = cache_file(path, config)
+    result = _load(target)
+    if result is None:
+        from .build import build_source
+
+        result = build_source(path, config=config)
+        _store(target, result, group=target.stem.rsplit("-", 1)[0] + "-")
+    _KEYS[id(result.graph)] = (result.graph, len(result.graph), target.stem)
+    return result
+
+
+_KEYS: dict[int, tuple] = {}  # id(graph) -> (graph, its size, its cache key) for graphs from cached_build
+
+
+def graph_key(graph) -> str | None:
+    """The cache key of a graph returned by `cached_build`, while it has not been changed; else None."""
+    hit = _KEYS.get(id(graph))
+    return hit[2] if hit and hit[0] is graph and hit[1] == len(graph) else None
+
+
+def memo(graph, name: str, compute, *, packages: tuple[Path, ...] = ()):
+    """`compute()`, a value derived from `graph` alone by the code in `packages` (e.g. the reasoner's reading
+    of the measures, compiled checks), cached beside the graph; keyed on the graph's key and those packages'
+    code version. A graph that did not come from `cached_build` (or was changed since) is not cached."""
+    key = graph_key(graph) if enabled() else None
+    if key is None:
+        return compute()
+    version = code_version(*packages)[:16] if packages else "-"
+    target = cache_root() / "derived" / f"{name}-{key}-{version}.pickle"
+    value = _load(target)
+    if value is None:
+        value = compute()
+        _store(target, value, group=f"{name}-{key.rsplit('-', 1)[0]}-", tail=r"[0-9a-f]+-[0-9a-f-]+")
+    return value
+
+
+def _load(target: Path):
+    try:
+        with target.open("rb") as f:
+            return pickle.load(f)
+    except FileNotFoundError:
+        return None
+    except Exception:  # truncated, or written by other code: rebuilt by the caller
+        return None
+
+
+def _store(target: Path, result, group: str, tail: str = r"[0-9a-f]+") -> None:
+    """Write atomically; keep only the newest KEEP_PER_DOC files named `group` + `tail` (older keys)."""
+    tmp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        # a read-only or full cache folder, or an unpicklable result, costs speed, never the answer
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        return
+    same = re.compile(re.escape(group) + tail)
+    old = sorted((p for p in target.parent.glob("*.pickle") if p != target and same.fullmatch(p.stem)),
+                 key=_mtime, reverse=True)
+    for p in old[KEEP_PER_DOC - 1:]:
+        p.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

@@ -1,0 +1,190 @@
+"""How a requirement of the applicant is written, as spans of the text (words in lexicon.yaml `requirements`,
+`applicability`, `mint`), so no condition the text states is lost.
+
+- `Requirements.is_requirement(text, a, b)`: a clause before the grant states a requirement (对…的, …的企业,
+  须 / 符合 / 获得 / 经…认定, a threshold word), unless it opens with a purpose verb or a method word.
+- `Requirements.parts(text, a, b)`: the requirement parts of such a clause: cut at 的 and at 且/并且/同时, trimmed
+  of leading 对/且 and trailing 的, without parts that state nothing (fillers, a bare beneficiary word, numbers).
+- `Requirements.residue(text, a, b, covered)`: the runs of a clause not covered by what was read structurally,
+  cut at 的 and the and-words, that still state something: they become text conditions.
+- `Requirements.phrase(text, lo, hi)`: the noun phrase written before a threshold word (open vocabulary).
+- `applicability(structure, requirements)`: the articles saying who may use the whole document and their parts.
+"""
+from __future__ import annotations
+
+import re
+from .lexicon import Lexicon, alternation
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+NUMBER = re.compile(r"[\d０-９.．,，%％一二三四五六七八九十百千万亿两零〇]+\s*(?:万元|亿元|元|万|亿|年|个月|月|天|日|平方米|㎡|人次|人|家|项|件|台|个|美元|倍)?")
+SEPARATORS = " \u3000\t\r\n、，,；;：:\"“”"
+ENDS = SEPARATORS + "的等"
+CLAUSE = re.compile(r"[，,；;。：:]")
+QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+
+
+class Requirements:
+    def __init__(self, lexicon: Lexicon):
+        data, req = lexicon.data, lexicon.data.get("requirements") or {}
+        before = alternation(data["thresholds"]["before"])
+        after = alternation(data["thresholds"]["after"])
+        self.opens = re.compile(f"^(?:{alternation(req.get('opens', []))})")
+        self.markers = re.compile("|".join([*req.get("markers", []), before, after]))
+        self.heads = re.compile(f"的[^的]*(?:{alternation(req.get('heads', []))})$")
+        self.purpose = re.compile(f"^(?:{alternation(data.get('purpose_verbs', []))})")
+        self.method = re.compile(f"^(?:{alternation(req.get('method_opens', []))})")
+        self.method_inside = re.compile(req.get("method_inside") or "(?!)")
+        self.and_words = re.compile("|".join(req.get("and", [])) or "(?!)")
+        self.empty = set(req.get("fillers", [])) | set(req.get("heads", [])) | set(data.get("beneficiaries", [])) \
+            | set(data.get("roles", []))
+        long_fillers = [w for w in req.get("fillers", []) if len(w) > 1]
+        self.fillers = re.compile(alternation(long_fillers) or "(?!)")
+        mint = data.get("mint") or {}
+        self.phrase_breaks = re.compile(alternation(mint.get("phrase_breaks", ["的"])))
+        self.phrase_max = int(mint.get("phrase_max", 16))
+        self.phrase_strip = re.compile(f"^(?:{'|'.join(mint.get('phrase_strip', [])) or '(?!)'})+")
+        app = data.get("applicability") or {}
+        self.applies = re.compile("|".join(app.get("markers", [])) or "(?!)")
+        self.lead = re.compile(app.get("lead", "(?!)"))
+        self.continues = re.compile(f"^(?:{alternation(app.get('continues', []))})")
+        self.skip = re.compile("|".join(app.get("skip", [])) or "(?!)")
+        self.skip_sentence = re.compile("|".join(app.get("skip_sentence", [])) or "(?!)")
+
+    # -- clauses before the grant ------------------------------------------------------------------------
+    def is_requirement(self, text: str, a: int, b: int) -> bool:
+        s = text[a:b].strip()
+        if not s or self.purpose.match(s):
+            return False
+        if self.opens.match(s) or s.endswith("的"):
+            return True
+        return not self.method.match(s) and bool(self.heads.search(s) or self.markers.search(s))
+
+    def clause_end(self, text: str, a: int, b: int) -> int:
+        """Where the requirements of a clause end: at a method word inside it (…的企业按营业收入的…), else b."""
+        found = self.method_inside.search(text, a + 1, b)
+        return found.start() if found else b
+
+    def states_something(self, text: str, a: int, b: int) -> bool:
+        """Not just fillers, a beneficiary word, numbers and separators."""
+        s = NUMBER.sub("", text[a:b]).strip(ENDS)
+        if s in self.empty:
+            return False
+        s = self.fillers.sub("", s)  # '年度实现' states nothing; one-character fillers count only alone
+        return len(CJK.findall(s)) >= 2
+
+    def trim(self, text: str, a: int, b: int) -> tuple[int, int]:
+        while a < b and text[a] in ENDS:
+            a += 1
+        while b > a and text[b - 1] in ENDS:
+            b -= 1
+        lead = self.opens.match(text[a:b])
+        if lead and b - a - lead.end() >= 2:
+            a += lead.end()
+        return a, b
+
+    def _cut(self, text: str, a: int, b: int, pattern: re.Pattern) -> list[tuple[int, int]]:
+        quoted = [(m.start(), m.end()) for m in QUOTED.finditer(text, a, b)]
+        cuts = [m for m in pattern.finditer(text, a, b) if not any(q0 <= m.start() < q1 for q0, q1 in quoted)]
+        bounds = [a, *(x for m in cuts for x in (m.start(), m.end())), b]
+        out = []
+        for p0, p1 in zip(bounds[::2], bounds[1::2]):
+            p0, p1 = self.trim(text, p0, p1)
+            if p1 > p0 and self.states_something(text, p0, p1):
+                out.append((p0, p1))
+        return out
+
+    def parts(self, text: str, a: int, b: int) -> list[tuple[int, int]]:
+        """Requirement parts of a requirement clause, cut at 的 and the and-words."""
+        return self._cut(text, a, b, re.compile(f"的|{self.and_words.pattern}"))
+
+    def residue(self, text: str, a: int, b: int, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Runs of text[a:b] outside `covered`, cut at the and-words, that state something."""
+        runs, pos = [], a
+        for c0, c1 in sorted(covered):
+            if c0 > pos:
+                runs.append((pos, min(c0, b)))
+            pos = max(pos, c1)
+        if pos < b:
+            runs.append((pos, b))
+        cut = re.compile(f"的|{self.and_words.pattern}")
+        return [p for r0, r1 in runs if r1 > r0 for p in self._cut(text, r0, r1, cut)]
+
+    def phrase(self, text: str, lo: int, hi: int) -> tuple[int, int] | None:
+        """The noun phrase of text[lo:hi] that ends where a threshold word starts: after the last break word."""
+        start = lo
+        for m in self.phrase_breaks.finditer(text, lo, hi):
+            start = m.end()
+        start = max(start, hi - self.phrase_max)
+        while start < hi and text[start] in SEPARATORS:
+            start += 1
+        lead = self.phrase_strip.match(text[start:hi])
+        start += lead.end() if lead else 0
+        s = text[start:hi].strip()
+        if len(CJK.findall(s)) < 2 or s in self.empty or NUMBER.fullmatch(s):
+            return None
+        return start, start + len(text[start:hi].rstrip())
+
+
+_CACHE: dict[int, tuple[Lexicon, Requirements]] = {}
+
+
+def requirements_of(lexicon: Lexicon) -> Requirements:
+    hit = _CACHE.get(id(lexicon))
+    if hit is None or hit[0] is not lexicon:
+        hit = _CACHE[id(lexicon)] = (lexicon, Requirements(lexicon))
+    return hit[1]
+
+
+def applicability(structure, req: Requirements) -> list[tuple[str, str, int, int]]:
+    """(clause id, label, start, end) of each requirement an applicability article states.
+
+    An article (with its items) is one when a sentence of it holds an applicability marker. Each sentence from
+    that marker on is cut into clauses (a clause opening with 以及/或 continues the one before); the words that
+    only announce the requirements (享受本办法的企业须是…) are dropped. When the article says the applicant meets
+    one of several conditions (之一), the whole article is one condition."""
+    text, out = structure.text, []
+    for art in (n for n in structure.root.walk() if n.kind == "article"):
+        body = [s for n in art.walk() for s in n.sentences]
+        hits = [s for s in body if req.applies.search(text, s[0], s[1])]
+        caption = art.caption and req.applies.search(text, art.caption[0], art.caption[1])
+        if not hits and not caption:
+            continue
+        clause = art.clause or next((n.clause for n in art.walk() if n.clause), None)
+        if clause is None:
+            continue
+        label = art.label
+        if "之一" in text[art.body_start:art.end]:
+            a, b = req.trim(text, art.body_start, art.end)
+            out.append((clause, label, a, b))
+            continue
+        first = body.index(hits[0]) if hits and not caption else 0
+        for s0, s1 in body[first:]:
+            if not req.skip_sentence.search(text, s0, s1):
+                out += [(clause, label, a, b) for a, b in _sentence_parts(text, s0, s1, req)]
+    return out
+
+
+def _sentence_parts(text: str, s0: int, s1: int, req: Requirements) -> list[tuple[int, int]]:
+    lead = req.lead.match(text[s0:s1])
+    a = s0 + lead.end() if lead else s0
+    pieces: list[list[int]] = []
+    for p0, p1 in _clauses(text, a, s1):
+        if pieces and req.continues.match(text[p0:p1].strip()):
+            pieces[-1][1] = p1
+        else:
+            pieces.append([p0, p1])
+    out = []
+    for p0, p1 in pieces:
+        p0, p1 = req.trim(text, p0, p1)
+        if p1 > p0 and req.states_something(text, p0, p1) and not req.skip.search(text[p0:p1]):
+            out.append((p0, p1))
+    return out
+
+
+def _clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    out, pos = [], a
+    for m in CLAUSE.finditer(text, a, b):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, b))
+    return [(p0, p1) for p0, p1 in out if p1 > p0]

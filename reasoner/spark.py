@@ -1,0 +1,54 @@
+"""The compiled decision SQL (reasoner.columnar, DuckDB dialect) transpiled with SQLGlot and run on Apache Spark.
+
+`SparkEngine(master)`: local[2] by default (UI off, small shuffle), or a cluster's master (`spark://host:7077`,
+`yarn`, `k8s://…`) from the argument or $SPARK_MASTER. Cells are typed in process by DuckDB (reasoner.tabular
+prep) and each chunk is shipped to Spark as Arrow; Spark runs the checks, decisions and awards and returns
+the summary rows, which the driver writes (one file, byte-identical to DuckDB's).
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+import pyarrow as pa
+
+
+@lru_cache(maxsize=16)
+def to_spark(sql: str) -> str:
+    import sqlglot
+    return sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+
+
+class SparkEngine:
+    name = "spark"
+
+    def __init__(self, master: str | None = None):
+        from pyspark.sql import SparkSession
+
+        from .tabular import DuckDBEngine
+        master = master or os.environ.get("SPARK_MASTER") or "local[2]"
+        self.spark = (SparkSession.builder.master(master).appName("policykg check")
+                      .config("spark.ui.enabled", "false")
+                      .config("spark.ui.showConsoleProgress", "false")
+                      .config("spark.sql.shuffle.partitions", "2" if master.startswith("local") else "200")
+                      .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+                      .config("spark.sql.ansi.enabled", "true")  # decimal overflow is an error, never a NULL
+                      .config("spark.sql.session.timeZone", "UTC")
+                      .config("spark.driver.memory", os.environ.get("POLICYKG_SPARK_DRIVER_MEMORY", "1g"))
+                      .getOrCreate())
+        self.spark.sparkContext.setLogLevel("ERROR")
+        self.duck = DuckDBEngine()
+
+    def prep(self, sql: str, raw: pa.Table) -> pa.Table:
+        return self.duck.prep(sql, raw)
+
+    def run(self, sql: str, table: pa.Table) -> pa.Table:
+        df = self.spark.createDataFrame(table)
+        df.createOrReplaceTempView("enterprises")
+        try:
+            return self.spark.sql(to_spark(sql)).toArrow()
+        finally:
+            self.spark.catalog.dropTempView("enterprises")
+
+    def close(self) -> None:
+        self.duck.close()  # the Spark session stays for the process (starting one takes seconds)

@@ -1,0 +1,425 @@
+"""Registry-sized batches: enterprises.csv|.parquet → summary rows (.csv|.parquet), streamed in chunks.
+
+Each chunk is read into columns of stripped strings (CSV by Python's csv module, exactly as reasoner.csvprofile
+reads it; Parquet by pyarrow, every cell as its text), then DuckDB types them (`prep_sql`): a row is *clean*
+when every cell is one the SQL reads exactly (plain decimal amounts with at most 2 decimals after 万/亿, the
+four qualification words, 是/否/true/false, an industry letter) and the row is not malformed or a repeated id.
+Clean rows go to the compiled decision (reasoner.columnar) on DuckDB or Spark; every other row goes through
+the Python path (reasoner.csvprofile + reasoner.assess), which names the error or decides the rare shapes
+(one value per unit, 三十万). Both give the same summary row, so the output is the same whichever engine.
+
+The output is written to a temporary file in the same folder and renamed at the end: an interrupted batch
+leaves the previous file (or none), never half of one. Entry point: `run_batch(path, out, graph, …)`.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import os
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pyarrow as pa
+
+from kg_builder.errors import PolicyInputError
+from kg_builder.lexicon import load_lexicon
+
+from .batch import SUMMARY_FIELDS, assess_many, summary_row
+from .config import ReasonerConfig
+from .csvprofile import FALSE, TRUE, check_header, row_problem, row_profile
+
+SUMMARY_SCHEMA = pa.schema([("row", pa.int64()), ("id", pa.string()), ("status", pa.string()),
+                            ("eligible", pa.string()), ("total_estimate_yuan", pa.string()),
+                            ("needs_info", pa.string()), ("missing_fields", pa.string()),
+                            ("to_confirm", pa.int64()), ("ineligible", pa.string()), ("error", pa.string())])
+ENCODINGS = ("utf-8-sig", "gb18030")
+TABULAR = (".csv", ".parquet")
+OUTPUTS = (".csv", ".parquet", ".jsonl")
+MULT_DIGITS = {"千": 3, "万": 4, "亿": 8}
+MAX_DIGITS = 16  # integer digits of an amount the SQL reads (10¹⁶ yuan); longer ones go to the Python path
+
+
+@dataclass
+class Chunk:
+    header: list[str]
+    rows: list[int]  # row number (CSV: line of the record as csv.DictReader counts it; Parquet: 1-based)
+    ids: list[str]  # the id cell, stripped ("" when empty)
+    cells: list[pa.Array]  # per header column, the cells as text (null or "" when empty)
+    problems: dict[int, PolicyInputError]  # index in chunk → malformed row / repeated id
+
+    def row_dict(self, j: int) -> dict:
+        return {h: col[j].as_py() for h, col in zip(self.header, self.cells)}
+
+    def raw_table(self) -> pa.Table:
+        cols = {"_row": pa.array(self.rows, pa.int64()), "_id": pa.array(self.ids, pa.string()),
+                "_bad": pa.array([j in self.problems for j in range(len(self.rows))], pa.bool_())}
+        cols |= {f"r{c}": col for c, col in enumerate(self.cells)}
+        return pa.table(cols)
+
+
+def _encoding(path: Path) -> str:
+    from kg_builder.corpus import decode
+    with path.open("rb") as f:
+        head = f.read(4096)
+    if not head.strip() or b"\x00" in head:
+        decode(head, str(path), what="a profile file")  # raises the usual one-line error
+    for encoding in ENCODINGS:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as f:
+                while block := f.read(1 << 20):
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise PolicyInputError(str(path), "cannot decode the text", expected="UTF-8 or GBK/GB18030 encoding")
+
+
+def _cells(header: list[str], columns) -> list[pa.Array]:
+    """Columns as Arrow text; roles and confirmed are stripped here (Python's str.strip), the others in SQL."""
+    return [pa.array([c.strip() for c in col] if h in ("roles", "confirmed") else col, pa.string())
+            for h, col in zip(header, columns)]
+
+
+def csv_chunks(path: Path, *, chunk: int, config: ReasonerConfig) -> Iterator[Chunk]:
+    source = str(path)
+    with path.open(encoding=_encoding(path), newline="") as f:
+        reader = csv.reader(f)
+        first = next(reader, None)
+        header = check_header(first, source=source, config=config)
+        width, seen, n = len(header), {}, 1
+        id_at = header.index("id") if "id" in header else None
+        while True:
+            rows, nums, ids, problems = [], [], [], {}
+            for record in reader:
+                if not record:
+                    continue  # csv.DictReader skips empty records too
+                n += 1
+                rid = (record[id_at] if id_at is not None and id_at < len(record) else "").strip()
+                problem = row_problem(n, max(0, len(record) - width), rid, seen, source=source, width=width)
+                if problem:
+                    problems[len(rows)] = problem
+                rows.append(record[:width] + [""] * (width - len(record)) if len(record) != width else record)
+                nums.append(n)
+                ids.append(rid)
+                if len(rows) >= chunk:
+                    break
+            if not rows:
+                return
+            yield Chunk(header, nums, ids, _cells(header, zip(*rows)), problems)
+
+
+def parquet_chunks(path: Path, *, chunk: int, config: ReasonerConfig) -> Iterator[Chunk]:
+    import pyarrow.parquet as pq
+    source = str(path)
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as err:  # pyarrow raises ArrowInvalid, OSError …
+        raise PolicyInputError(source, f"cannot read Parquet ({err})", expected="a Parquet file") from err
+    header = check_header(pf.schema_arrow.names, source=source, config=config)
+    seen, n = {}, 0
+    for batch in pf.iter_batches(batch_size=chunk):
+        cells = [batch.column(c).cast(pa.string()) for c in range(batch.num_columns)]
+        cells = [_cells([h], [col.to_pylist()])[0] if h in ("roles", "confirmed") else col
+                 for h, col in zip(header, cells)]
+        id_col = cells[header.index("id")].to_pylist() if "id" in header else [None] * batch.num_rows
+        nums, ids, problems = [], [], {}
+        for j, rid in enumerate(id_col):
+            n += 1
+            rid = (rid or "").strip()
+            problem = row_problem(n, 0, rid, seen, source=source, width=len(header))
+            if problem:
+                problems[j] = problem
+            nums.append(n)
+            ids.append(rid)
+        yield Chunk(header, nums, ids, cells, problems)
+
+
+def chunks(path: Path, *, chunk: int = 50000, config: ReasonerConfig = ReasonerConfig()) -> Iterator[Chunk]:
+    if not path.exists() or path.is_dir():
+        raise PolicyInputError(str(path), "no such file", expected="enterprises.csv or .parquet")
+    if path.suffix.lower() == ".parquet":
+        return parquet_chunks(path, chunk=chunk, config=config)
+    return csv_chunks(path, chunk=chunk, config=config)
+
+
+def prep_sql(header: list[str], columns: dict, config: ReasonerConfig) -> str:
+    """DuckDB SELECT over the raw chunk (`raw`): typed fact columns the compiled checks read, and `_clean`.
+    Cells are trimmed of spaces only; a cell with other white space at its ends fails its pattern and the row
+    goes to the Python path, so nothing is read differently from reasoner.csvprofile."""
+    lex = load_lexicon(config.lexicon_path)
+    industries = ", ".join(f"'{c.id}'" for c in lex.of("industry"))
+    trimmed, parsed, typed, clean = [], [], {}, ["NOT _bad"]
+    for c, h in enumerate(header):
+        r = f"r{c}"
+        trimmed.append(f"nullif(trim({r}), '') AS {r}")
+        concept = lex.concepts.get(h)
+        scheme = concept.scheme if concept and concept.scheme != "industry" else h
+        if scheme == "quantity":
+            money = (concept.unit or "CNY") == "CNY"
+            pattern = r"^([0-9]+)(\.([0-9]+))?" + ("(千|万|亿)?元?$" if money else "()$")
+            parsed.append(f"regexp_extract(replace(replace({r}, ',', ''), '，', ''), '{pattern}', "
+                          f"['i', 'x', 'f', 'm']) AS p{c}")
+            p = f"p{c}"
+            digits = f"(CASE {p}.m WHEN '千' THEN 3 WHEN '万' THEN 4 WHEN '亿' THEN 8 ELSE 0 END)"
+            clean.append(f"({r} IS NULL OR ({p}.i <> '' AND length({p}.f) <= 2 + {digits} AND "
+                         f"length({p}.i) + {digits} <= {MAX_DIGITS}))")
+            typed[("quantity", h)] = (f"CASE WHEN {p}.i <> '' THEN CAST(CAST({p}.i || '.' || {p}.f || '0' AS "
+                                      f"DECIMAL(38,10)) * CAST(power(10, {digits}) AS DECIMAL(38,0)) AS DECIMAL(38,6)) END")
+        elif scheme == "qualification":
+            clean.append(f"({r} IS NULL OR {r} IN ('new', 'renewed', 'held', 'none'))")
+            typed[("qualification", h)] = r
+        elif scheme == "flag":
+            yes, no = (", ".join(f"'{w}'" for w in sorted(s)) for s in (TRUE, FALSE))
+            clean.append(f"({r} IS NULL OR lower({r}) IN ({yes}, {no}))")
+            typed[("flag", h)] = f"CASE WHEN lower({r}) IN ({yes}) THEN TRUE WHEN lower({r}) IN ({no}) THEN FALSE END"
+        elif h == "industry":
+            clean.append(f"({r} IS NULL OR {r} IN ({industries}))")
+            typed[("industry", None)] = r
+        elif h in ("roles", "confirmed"):
+            typed[("set", h)] = f"';' || coalesce({r}, '') || ';'"
+    out = ["_row", "CASE WHEN _id = '' THEN 'row' || CAST(_row AS VARCHAR) ELSE _id END AS _id"]
+    for col in columns.values():
+        key = ("set", col.name[1:]) if col.scheme == "set" else (col.scheme, col.concept)
+        null = {"quantity": "CAST(NULL AS DECIMAL(38,6))", "flag": "CAST(NULL AS BOOLEAN)", "set": "';'"}
+        out.append(f"{typed.get(key, null.get(col.scheme, 'CAST(NULL AS VARCHAR)'))} AS {col.name}")
+    inner = f"SELECT _row, _id, _bad, {', '.join(trimmed)} FROM raw" if trimmed else "SELECT _row, _id, _bad FROM raw"
+    middle = f"SELECT *, {', '.join(parsed)} FROM ({inner}) AS t" if parsed else f"SELECT * FROM ({inner}) AS t"
+    return f"SELECT {', '.join(out)}, ({' AND '.join(clean)}) AS _clean FROM ({middle}) AS p"
+
+
+class DuckDBEngine:
+    name = "duckdb"
+
+    def __init__(self, threads: int | None = None, memory_limit: str = "1GB"):
+        import duckdb
+        self.con = duckdb.connect(config={"memory_limit": memory_limit, **({"threads": threads} if threads else {})})
+
+    def prep(self, sql: str, raw: pa.Table) -> pa.Table:
+        self.con.register("raw", raw)
+        try:
+            return self.con.sql(sql).to_arrow_table()
+        finally:
+            self.con.unregister("raw")
+
+    def run(self, sql: str, table: pa.Table) -> pa.Table:
+        self.con.register("enterprises", table)
+        try:
+            return self.con.sql(sql).to_arrow_table()
+        finally:
+            self.con.unregister("enterprises")
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _python_rows(chunk: Chunk, indexes: list[int], graph, *, same_project, as_of, config, source) -> list[dict]:
+    items = []
+    for j in indexes:
+        n = chunk.rows[j]
+        items.append((n, chunk.problems.get(j) or row_profile(n, chunk.row_dict(j), source=source, config=config)))
+    return [summary_row(key, item) for key, item in assess_many(items, graph, same_project=same_project, as_of=as_of,
+                                                                config=config)]
+
+
+def _rows_table(rows: list[dict]) -> pa.Table:
+    cols = {f: [r[f] for r in rows] for f in SUMMARY_FIELDS}
+    cols["to_confirm"] = [None if v == "" else int(v) for v in cols["to_confirm"]]
+    cols["total_estimate_yuan"] = [v or None for v in cols["total_estimate_yuan"]]
+    return pa.table(cols, schema=SUMMARY_SCHEMA)
+
+
+def _normalise_total(table: pa.Table) -> pa.Table:
+    """DECIMAL(38,6) → exact text without trailing zeros, as reasoner.batch.summary_row writes it."""
+    import pyarrow.compute as pc
+    col = table.column("total_estimate_yuan")
+    if pa.types.is_decimal(col.type):
+        text = pc.cast(col, pa.string())
+        text = pc.replace_substring_regex(text, r"(\.[0-9]*?)0+$", r"\1")
+        text = pc.replace_substring_regex(text, r"\.$", "")
+        table = table.set_column(table.schema.get_field_index("total_estimate_yuan"), "total_estimate_yuan", text)
+    return table.cast(SUMMARY_SCHEMA)
+
+
+def decide_chunk(chunk: Chunk, graph, engine, *, compiled, prep: str | None, same_project=(), as_of=None,
+                 config: ReasonerConfig = ReasonerConfig(), source: str = "") -> pa.Table:
+    """Summary rows of one chunk, in row order: clean rows by the engine, the others by the Python path."""
+    if engine is None or compiled is None:
+        rest = list(range(len(chunk.rows)))
+        return _rows_table(_python_rows(chunk, rest, graph, same_project=same_project, as_of=as_of, config=config,
+                                        source=source))
+    typed = engine.prep(prep, chunk.raw_table())
+    clean = typed.column("_clean").to_pylist()
+    parts = [_normalise_total(engine.run(compiled.sql, typed.filter(typed.column("_clean"))))]
+    rest = [j for j, ok in enumerate(clean) if not ok]
+    if rest:
+        parts.append(_rows_table(_python_rows(chunk, rest, graph, same_project=same_project, as_of=as_of,
+                                              config=config, source=source)))
+        return pa.concat_tables(parts).sort_by("row")
+    return parts[0]
+
+
+@contextmanager
+def atomic_output(path: Path, mode: str = "w", **kwargs):
+    """Yield a temporary file beside `path`; renamed to `path` only when the block completes."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.",
+                                   suffix=".part")
+    except OSError as err:
+        raise PolicyInputError(str(path), f"cannot write ({err.strerror})") from err
+    os.close(fd)
+    try:
+        with open(tmp, mode, **kwargs) as f:
+            yield f
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class SummaryWriter:
+    """Writes summary tables to .csv (UTF-8 with BOM as Excel opens it, CRLF, strings quoted; pyarrow) or .parquet."""
+
+    def __init__(self, f, fmt: str):
+        self.f, self.fmt, self.out = f, fmt, None
+        if fmt == ".csv":
+            f.write(codecs.BOM_UTF8)
+
+    def write(self, table: pa.Table) -> None:
+        if self.out is None:
+            if self.fmt == ".csv":
+                import pyarrow.csv as pcsv
+                self.out = pcsv.CSVWriter(self.f, SUMMARY_SCHEMA, write_options=pcsv.WriteOptions(
+                    eol="\r\n", quoting_header="none"))
+            else:
+                import pyarrow.parquet as pq
+                self.out = pq.ParquetWriter(self.f, SUMMARY_SCHEMA)
+        self.out.write_table(table)
+
+    def close(self) -> None:
+        if self.out is None:
+            self.write(SUMMARY_SCHEMA.empty_table())
+        self.out.close()
+
+
+def make_engine(name: str, *, spark_master: str | None = None):
+    if name == "duckdb":
+        return DuckDBEngine()
+    if name == "spark":
+        from .spark import SparkEngine
+        return SparkEngine(master=spark_master)
+    return None
+
+
+def run_batch(path: Path, out: Path, graph, *, engine: str = "duckdb", same_project=(), as_of=None,
+              config: ReasonerConfig = ReasonerConfig(), chunk: int | None = None, spark_master: str | None = None,
+              progress: Callable[[int], None] | None = None, warn: Callable[[str], None] | None = None) -> dict:
+    """Check every row of `path`, write one summary row per input row to `out` (.csv or .parquet).
+    `as_of` does not change a summary row (only the reasons' notes). Returns {"rows", "errors", "engine"}."""
+    from .columnar import Unsupported, compile_policy
+    from .model import load_policy
+    compiled = runner = None
+    if engine in ("duckdb", "spark"):
+        try:
+            compiled = compile_policy(load_policy(graph, config=config), config=config, same_project=same_project)
+        except Unsupported as err:
+            if warn:
+                warn(f"policykg: the {engine} engine cannot compile this policy ({err}); using the Python path")
+    fmt = out.suffix.lower()
+    counts = {"rows": 0, "errors": 0, "engine": engine if compiled is not None else "python"}
+    size = chunk or (200000 if engine == "spark" else 50000)
+    try:
+        runner = make_engine(engine, spark_master=spark_master) if compiled is not None else None
+        with atomic_output(out, "wb") as f:
+            writer = SummaryWriter(f, fmt)
+            for part in _prefetch(chunks(path, chunk=size, config=config)):
+                sql = prep_sql(part.header, compiled.columns, config) if runner else None
+                table = decide_chunk(part, graph, runner, compiled=compiled, prep=sql, same_project=same_project,
+                                     as_of=as_of, config=config, source=str(path))
+                writer.write(table)
+                counts["rows"] += table.num_rows
+                counts["errors"] += sum(s == "error" for s in table.column("status").to_pylist())
+                if progress:
+                    progress(table.num_rows)
+            writer.close()
+    finally:
+        if runner is not None:
+            runner.close()
+    return counts
+
+
+def _prefetch(it: Iterator[Chunk]) -> Iterator[Chunk]:
+    """Read the next chunk in a thread while the engine (which releases the GIL) decides this one."""
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        nxt = pool.submit(next, it, None)
+        while (part := nxt.result()) is not None:
+            nxt = pool.submit(next, it, None)
+            yield part
+
+
+def profiles(path: Path, *, config: ReasonerConfig = ReasonerConfig()):
+    """(row, Profile | PolicyInputError) for every row of a .csv or .parquet registry (the per-profile path)."""
+    source = str(path)
+    for part in chunks(path, chunk=5000, config=config):
+        for j, n in enumerate(part.rows):
+            yield n, part.problems.get(j) or row_profile(n, part.row_dict(j), source=source, config=config)
+
+
+def profiles_table(profiles: dict, compiled, *, scale: int = 6) -> tuple[pa.Table, dict]:
+    """Profiles → the typed input table of the compiled SQL (`_row` numbers the profiles in order), and the
+    profiles it cannot hold (a quantity with one value per unit), {IRI: Profile}."""
+    rows, rest = [], {}
+    for iri, p in profiles.items():
+        if not all(_fits(v, scale) for v in p.quantities.values()):
+            rest[iri] = p
+        else:
+            rows.append((iri, p))
+    cols: dict = {"_row": pa.array(range(len(rows)), pa.int64()), "_id": pa.array([i for i, _ in rows], pa.string())}
+    for col in compiled.columns.values():
+        if col.scheme == "quantity":
+            cols[col.name] = pa.array([p.quantities.get(col.concept) for _, p in rows], pa.decimal128(38, 6))
+        elif col.scheme == "qualification":
+            cols[col.name] = pa.array([p.qualifications.get(col.concept) for _, p in rows], pa.string())
+        elif col.scheme == "flag":
+            cols[col.name] = pa.array([p.flags.get(col.concept) for _, p in rows], pa.bool_())
+        elif col.scheme == "industry":
+            cols[col.name] = pa.array([p.industry for _, p in rows], pa.string())
+        else:
+            values = [p.roles if col.name == "_roles" else p.confirmed for _, p in rows]
+            cols[col.name] = pa.array([";" + ";".join(v) + ";" for v in values], pa.string())
+    return pa.table(cols), rest
+
+
+def engine_outcomes(profiles: dict, policy, *, engine: str, config: ReasonerConfig = ReasonerConfig()) -> dict:
+    """{(IRI, check IRI): "failing"|"missing"} from the compiled SQL on DuckDB or Spark — what
+    reasoner.fast.run_embedded gives; profiles the SQL cannot hold (or a policy it cannot compile) use it."""
+    from .columnar import Unsupported, compile_policy
+    from .fast import run_embedded
+    try:
+        compiled = compile_policy(policy, config=config)
+    except Unsupported:
+        return run_embedded(profiles, policy, config=config)
+    table, rest = profiles_table(profiles, compiled)
+    runner = make_engine(engine)
+    try:
+        result = runner.run(compiled.outcomes_sql, table)
+    finally:
+        runner.close()
+    out = run_embedded(rest, policy, config=config) if rest else {}
+    iris = table.column("_id").to_pylist()
+    names = {0: None, 1: "missing", 2: "failing"}
+    for k, check in enumerate(compiled.checks):
+        for row, value in zip(result.column("_row").to_pylist(), result.column(f"o{k}").to_pylist()):
+            if value:
+                out[(iris[row], check)] = names[value]
+    return out
+
+
+def _fits(v, scale: int) -> bool:
+    """One value (not one per unit) with at most `scale` decimals that the SQL holds exactly."""
+    return not isinstance(v, tuple) and v.is_finite() and v.as_tuple().exponent >= -scale and abs(v) < 10 ** MAX_DIGITS
