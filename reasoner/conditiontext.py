@@ -155,35 +155,41 @@ def _bare(text: str, w: Words) -> bool:
 
 
 def _choices(toks: list[str], w: Words, content_of) -> tuple[tuple, set]:
-    """Enumerations of the condition: the words on either side of 、/或 (with a head noun such as 企业 after one),
-    as groups of alternatives; groups whose members are levels are left to the level check."""
+    """Enumerations of the condition: the items on either side of 、/或 (a word, or two when they make a noun:
+    基础技术、产品、工艺、技术服务; with a head noun such as 企业 after one), as groups of alternatives; groups whose
+    members are levels are left to the level check."""
     groups, used, i = [], set(), 0
     seps = {"、", "或", "或者"}
     while i < len(toks):
         if toks[i] not in seps or i == 0:
             i += 1
             continue
-        start = i - 1
-        group = [_item(toks, start, -1, w)]
+        a = i - 1
+        if toks[a] in w.stop and a > 0:
+            a -= 1
+        elif a > 0 and toks[a - 1] not in seps and toks[a] not in w.levels and _noun(toks[a - 1]) and _noun(toks[a]):
+            a -= 1
+        group = [tuple(toks[a:i])]
         while i < len(toks) and toks[i] in seps:
-            group.append(_item(toks, i + 1, 1, w))
-            i += 2 if i + 2 >= len(toks) or toks[i + 1] in w.stop else 2
-        alts = [content_of(a) for a in group if a]
-        if len(alts) >= 2 and any(alts) and not all(all(t in w.levels for t in a) for a in alts if a):
+            b = min(i + 2, len(toks))
+            if b < len(toks) and toks[b] in w.stop:
+                b += 1
+            elif b < len(toks) and toks[b] not in seps and toks[b - 1] not in w.levels and _noun(toks[b - 1]) \
+                    and _noun(toks[b]):
+                b += 1
+            group.append(tuple(toks[i + 1:b]))
+            i = b
+        alts = [content_of(x) for x in group if x]
+        if len(alts) >= 2 and any(alts) and not all(all(t in w.levels for t in x) for x in alts if x):
             groups.append(tuple(alts))
-            used |= {t for a in alts for t in a}
+            used |= {t for x in alts for t in x}
     return tuple(groups), used
 
 
-def _item(toks: list[str], at: int, step: int, w: Words) -> tuple:
-    """One enumerated item: the word at `at`, with the head noun (a stopword such as 企业) it shares."""
-    if not 0 <= at < len(toks):
-        return ()
-    if step < 0 and toks[at] in w.stop and at > 0:
-        return (toks[at - 1], toks[at])
-    if step > 0 and at + 1 < len(toks) and toks[at + 1] in w.stop:
-        return (toks[at], toks[at + 1])
-    return (toks[at],)
+@lru_cache(maxsize=4096)
+def _noun(word: str) -> bool:
+    tags = list(_tagger().cut(word))
+    return len(tags) == 1 and (tags[0].flag.startswith("n") or tags[0].flag == "vn")
 
 
 @dataclass(frozen=True)
