@@ -114,6 +114,17 @@ def graph_key(graph) -> str | None:
     return hit[2] if hit and hit[0] is graph and hit[1] == len(graph) else None
 
 
+def rekey(graph, *inputs: str) -> None:
+    """After a cached graph was changed deterministically (kg_builder.library adds its document links), key it
+    on its former key plus `inputs`, everything else that change read; values derived from it stay cached."""
+    hit = _KEYS.get(id(graph))
+    if not hit or hit[0] is not graph:
+        return
+    doc = hit[2].rsplit("-", 1)[0]
+    digest = hashlib.sha256("\n".join([hit[2], *inputs, code_version()]).encode("utf-8")).hexdigest()[:40]
+    _KEYS[id(graph)] = (graph, len(graph), f"{doc}-{digest}")
+
+
 def memo(graph, name: str, compute, *, packages: tuple[Path, ...] = ()):
     """`compute()`, a value derived from `graph` alone by the code in `packages` (e.g. the reasoner's reading
     of the measures), cached beside the graph; keyed on the graph's key and those packages' code version.

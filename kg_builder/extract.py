@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from .config import BuildConfig
 from .lexicon import Lexicon, alternation, load_lexicon
 from .measures import ClauseFacts, Condition, Measure, extract_measures
-from .nlp import Finding, make_nlp
+from .nlp import Finding, make_reader
 from .requirements import applicability, requirements_of
 from .structure import Node, Structure
 
@@ -68,8 +68,9 @@ def _article_and_item(structure: Structure, node: Node) -> tuple[int | None, int
 
 
 def span_findings(text: str, a: int, b: int, lexicon_path) -> list[Finding]:
-    """What the pipeline finds in text[a:b], with absolute offsets."""
-    doc = make_nlp(lexicon_path)(text[a:b])
+    """What the pipeline finds in text[a:b], with absolute offsets (its rule components without spaCy's
+    tokenizer, nlp.make_reader: the same findings, and no spaCy import at query time for a guide)."""
+    doc = make_reader(lexicon_path)(text[a:b])
     moved = {id(f): Finding(f.kind, f.start + a, f.end + a, dict(f.attrs)) for f in doc.user_data.get("findings", [])}
     for f in moved.values():  # thresholds and caps point at the number they consume
         if "number" in f.attrs:

@@ -11,6 +11,7 @@ force on a day.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +21,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from .build import BuildResult, build_source
-from .cache import cached_build
+from .cache import cached_build, rekey
 from .config import BuildConfig
 from .corpus import META_SUFFIX, Source, load_source
 from .errors import PolicyInputError
@@ -155,7 +156,11 @@ def build_library(path: Path | str, *, config: BuildConfig = BuildConfig()) -> L
     for doc in docs.values():
         if doc.guide is not None:
             _link_guide(library, doc, config)
+    inputs = [f"{d.doc_id}:{d.kind}:{hashlib.sha256(d.source.text.encode('utf-8')).hexdigest()}:{d.source.meta!r}"
+              for d in docs.values()] + [repr(config)]
     for doc in docs.values():
+        if doc.build is not None:
+            rekey(doc.build.graph, *inputs)  # the links above read only these: derived views stay cached
         library.graph += doc.build.graph if doc.build is not None else doc.guide_graph
     return library
 

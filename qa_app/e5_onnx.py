@@ -39,7 +39,9 @@ def ensure_e5_onnx(cache_dir: str | os.PathLike | None = None) -> Path:
     final = Path(cache_dir or cache_root()) / "models" / FOLDER
     stamp = _stamp()
     try:
-        if json.loads((final / "source.json").read_text()) == stamp and all((final / f).exists() for f in FILES):
+        seen = json.loads((final / "source.json").read_text())
+        same = all(seen.get(k) == stamp[k] for k in ("export", "converter", "size"))  # not the path: one file,
+        if same and all((final / f).exists() for f in FILES):  # many checkouts' venvs (worktrees) reach it
             return final
     except (OSError, ValueError):
         pass
