@@ -1,58 +1,111 @@
-"""Whole batch path of `policykg check enterprises.csv --out results.csv`: CSV parsing, compiled checks over
-chunks, per-enterprise decisions and awards, results CSV. Baseline in the same run: the same profiles
-through `assess` one at a time (the path a loop over single profiles would take), on the first --baseline rows.
+"""Whole registry batch, `policykg check enterprises.csv --out results.csv`: read → decide → estimate → write,
+per engine and size, each run in a fresh process (peak memory is that run's; Spark's JVM is measured too).
 
-Usage: python benchmarks/bench_batch.py [--rows 100000] [--baseline 500]
+Engines: duckdb (reasoner.columnar SQL in process, the default for a registry), spark (the same SQL on
+pyspark local[2]), oxigraph (the per-profile Python path with the SPARQL fast path). The registry is
+generated once from the policy's own vocabulary (reasoner.samples, seed 7) and cut to each size; every
+engine writes the same file, so the sha256 of the results file is the digest of identical outcomes.
+
+Usage: python benchmarks/bench_batch.py [--sizes 10000 100000 1000000] [--engines duckdb spark oxigraph]
+       [--max spark=100000 oxigraph=100000] [--data DIR]
 """
 from __future__ import annotations
 
 import argparse
-import csv
-import io
+import hashlib
+import json
+import os
 import resource
+import subprocess
+import sys
 import time
+from pathlib import Path
 
-from bench_check import synthetic
-from kg_builder.build import build_source
-from kg_builder.config import DEFAULT_CORPUS
-from reasoner.assess import assess
-from reasoner.batch import SUMMARY_FIELDS, assess_many, summary_row
-from reasoner.csvprofile import profiles_from_csv
-from reasoner.model import load_policy
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's packages, not an installed copy
 
 
-def to_csv(profiles: dict) -> str:
-    cols = sorted({k for p in profiles.values() for k in (*p.qualifications, *p.quantities, *p.flags)})
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow(["id", "industry", *cols])
-    for i, p in enumerate(profiles.values()):
-        facts = {**p.qualifications, **p.quantities, **{k: str(v).lower() for k, v in p.flags.items()}}
-        w.writerow([f"e{i}", p.industry or "", *(facts.get(c, "") for c in cols)])
-    return out.getvalue()
+def _registry(data: Path, n: int) -> Path:
+    """The first n rows of one generated registry (generated once, as large as the largest size)."""
+    path = data / f"registry_{n}.csv"
+    if path.exists():
+        return path
+    full = sorted(data.glob("registry_*.csv"), key=lambda p: int(p.stem.split("_")[1]))
+    source = next((p for p in full if int(p.stem.split("_")[1]) >= n), None)
+    if source is None:
+        from kg_builder.build import build_source
+        from kg_builder.config import DEFAULT_CORPUS
+        from reasoner.model import load_policy
+        from reasoner.samples import write_registry
+        write_registry(path, load_policy(build_source(DEFAULT_CORPUS).graph), n)
+        return path
+    with source.open(encoding="utf-8") as src, path.open("w", encoding="utf-8") as out:
+        for i, line in enumerate(src):
+            if i > n:
+                break
+            out.write(line)
+    return path
+
+
+def worker(engine: str, src: str, out: str) -> None:
+    t0 = time.perf_counter()
+    from kg_builder.build import build_source
+    from kg_builder.config import DEFAULT_CORPUS
+    from reasoner.tabular import run_batch
+    graph = build_source(DEFAULT_CORPUS).graph
+    t1 = time.perf_counter()
+    cpu0 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+    jvm = 0
+    counts = run_batch(Path(src), Path(out), graph, engine=engine)
+    t2 = time.perf_counter()
+    if engine == "spark":
+        from pyspark import SparkContext
+        pid = SparkContext._gateway.proc.pid
+        status = Path(f"/proc/{pid}/status").read_text()
+        jvm = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) // 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"batch_s": t2 - t1, "startup_s": t1 - t0, "rows": counts["rows"], "engine": counts["engine"],
+                      "cpu_s": usage.ru_utime + usage.ru_stime - cpu0,
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, "jvm_peak_mb": jvm}))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--rows", type=int, default=100000)
-    ap.add_argument("--baseline", type=int, default=500)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000, 1000000])
+    ap.add_argument("--engines", nargs="+", default=["duckdb", "spark", "oxigraph"])
+    ap.add_argument("--max", nargs="*", default=["spark=100000", "oxigraph=100000"])
+    ap.add_argument("--data", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "policykg_bench")
+    ap.add_argument("--worker", nargs=3, metavar=("ENGINE", "SRC", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
-    graph = build_source(DEFAULT_CORPUS).graph
-    text = to_csv(synthetic(load_policy(graph), args.rows))
+    if args.worker:
+        return worker(*args.worker)
+    args.data.mkdir(parents=True, exist_ok=True)
+    limits = {k: int(v) for k, v in (x.split("=") for x in args.max)}
     t = time.perf_counter()
-    sink = io.StringIO()
-    writer = csv.DictWriter(sink, fieldnames=SUMMARY_FIELDS)
-    for key, item in assess_many(profiles_from_csv(text, source="bench.csv"), graph):
-        writer.writerow(summary_row(key, item))
-    batch = time.perf_counter() - t
-    rows = list(profiles_from_csv(text, source="bench.csv"))[:args.baseline]
-    t = time.perf_counter()
-    for _, p in rows:
-        assess(p, graph)
-    one_by_one = (time.perf_counter() - t) / len(rows) * args.rows
-    print(f"rows {args.rows}: batch {batch:.1f} s ({args.rows / batch:.0f} rows/s); one at a time "
-          f"{one_by_one:.0f} s (extrapolated from {len(rows)}); ratio {one_by_one / batch:.1f}×; "
-          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    _registry(args.data, max(args.sizes))
+    print(f"generated {max(args.sizes)} rows in {time.perf_counter() - t:.0f} s", flush=True)
+    print("| enterprises | engine | whole batch | CPU (this process) | rows/s | peak RSS (Python) | peak RSS (JVM) "
+          "| results sha256 |")
+    print("|---|---|---|---|---|---|---|---|", flush=True)
+    for engine in args.engines:
+        for n in sorted(args.sizes):
+            if n > limits.get(engine, n):
+                continue
+            src = _registry(args.data, n)
+            out = args.data / f"results_{engine}_{n}.csv"
+            t = time.perf_counter()
+            proc = subprocess.run([sys.executable, __file__, "--worker", engine, str(src), str(out)], cwd=ROOT,
+                                  capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+            if proc.returncode:
+                print(f"| {n:,} | {engine} | failed: {proc.stderr.strip().splitlines()[-1:]} |", flush=True)
+                continue
+            r = json.loads(proc.stdout.strip().splitlines()[-1])
+            with out.open("rb") as f:
+                digest = hashlib.file_digest(f, "sha256").hexdigest()[:16]
+            jvm = f"{r['jvm_peak_mb']:,} MB" if r["jvm_peak_mb"] else "—"
+            print(f"| {n:,} | {r['engine']} | {r['batch_s']:.1f} s (+{r['startup_s']:.1f} s start) | {r['cpu_s']:.1f} s | "
+                  f"{n / r['batch_s']:,.0f} | {r['peak_mb']:,} MB | {jvm} | {digest} |", flush=True)
+            out.unlink()
 
 
 if __name__ == "__main__":

@@ -67,6 +67,7 @@ class Compiled:
     sql: str  # summary rows: row, id, status, eligible, total_estimate_yuan, needs_info, missing_fields, to_confirm, ineligible, error
     detail_sql: str  # per measure: _row, s<i> status, e<i> estimate, g<i> forgone, total
     outcomes_sql: str  # per check: _row, o<k>
+    combined_sql: str  # the summary columns and the detail columns in one query
     checks: list[str]  # check IRIs, o<k> ↔ checks[k]
     measures: list[dict]
     columns: dict[str, Column] = field(default_factory=dict)  # fact property IRI → column
@@ -330,5 +331,7 @@ def compile_policy(policy, *, config: ReasonerConfig = ReasonerConfig(), same_pr
     layer_t = f"SELECT *, {total} AS total FROM ({layer_g}) AS l4"
     sql = f"SELECT {', '.join(summary)} FROM ({layer_t}) AS l5 ORDER BY _row"
     detail = f"SELECT _row, {', '.join([f's{i}, e{i}, g{i}' for i in range(n)] + ['total'])} FROM ({layer_t}) AS l5 ORDER BY _row"
+    combined = f"SELECT {', '.join(summary)}, {', '.join([f's{i}, e{i}, g{i}' for i in range(n)] + ['total'])} " \
+        f"FROM ({layer_t}) AS l5 ORDER BY _row"
     outcomes = "SELECT _row" + "".join(", " + c for c in check_cols) + " FROM enterprises ORDER BY _row"
-    return Compiled(sql, detail, outcomes, checks, measures, facts.columns)
+    return Compiled(sql, detail, outcomes, combined, checks, measures, facts.columns)

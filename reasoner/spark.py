@@ -32,6 +32,8 @@ class SparkEngine:
                       .config("spark.ui.showConsoleProgress", "false")
                       .config("spark.sql.shuffle.partitions", "2" if master.startswith("local") else "200")
                       .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+                      .config("spark.sql.optimizer.excludedRules",  # keep the layers apart: no re-inlined checks
+                              "org.apache.spark.sql.catalyst.optimizer.CollapseProject")
                       .config("spark.sql.ansi.enabled", "true")  # decimal overflow is an error, never a NULL
                       .config("spark.sql.session.timeZone", "UTC")
                       .config("spark.driver.memory", os.environ.get("POLICYKG_SPARK_DRIVER_MEMORY", "1g"))

@@ -282,27 +282,38 @@ def atomic_output(path: Path, mode: str = "w", **kwargs):
 
 
 class SummaryWriter:
-    """Writes summary tables to .csv (UTF-8 with BOM as Excel opens it, CRLF, strings quoted; pyarrow) or .parquet."""
+    """Writes summary tables to .csv (UTF-8 with BOM as Excel opens it, CRLF, strings quoted; pyarrow) or .parquet
+    (row groups of ROW_GROUP rows whatever the chunks, so the bytes do not depend on the engine's chunk size)."""
+    ROW_GROUP = 65536
 
     def __init__(self, f, fmt: str):
-        self.f, self.fmt, self.out = f, fmt, None
+        self.f, self.fmt, self.out, self.pending = f, fmt, None, []
         if fmt == ".csv":
+            import pyarrow.csv as pcsv
             f.write(codecs.BOM_UTF8)
+            self.out = pcsv.CSVWriter(f, SUMMARY_SCHEMA, write_options=pcsv.WriteOptions(eol="\r\n",
+                                                                                         quoting_header="none"))
+        else:
+            import pyarrow.parquet as pq
+            self.out = pq.ParquetWriter(f, SUMMARY_SCHEMA)
 
     def write(self, table: pa.Table) -> None:
-        if self.out is None:
-            if self.fmt == ".csv":
-                import pyarrow.csv as pcsv
-                self.out = pcsv.CSVWriter(self.f, SUMMARY_SCHEMA, write_options=pcsv.WriteOptions(
-                    eol="\r\n", quoting_header="none"))
-            else:
-                import pyarrow.parquet as pq
-                self.out = pq.ParquetWriter(self.f, SUMMARY_SCHEMA)
-        self.out.write_table(table)
+        if self.fmt == ".csv":
+            self.out.write_table(table)
+            return
+        self.pending.append(table)
+        rows = sum(t.num_rows for t in self.pending)
+        if rows >= self.ROW_GROUP:
+            whole = pa.concat_tables(self.pending)
+            full = rows - rows % self.ROW_GROUP
+            self.out.write_table(whole.slice(0, full).combine_chunks(), row_group_size=self.ROW_GROUP)
+            self.pending = [whole.slice(full)]
 
     def close(self) -> None:
-        if self.out is None:
-            self.write(SUMMARY_SCHEMA.empty_table())
+        if self.fmt == ".parquet" and self.pending:
+            rest = pa.concat_tables(self.pending)
+            if rest.num_rows:
+                self.out.write_table(rest.combine_chunks(), row_group_size=self.ROW_GROUP)
         self.out.close()
 
 
@@ -330,7 +341,8 @@ def run_batch(path: Path, out: Path, graph, *, engine: str = "duckdb", same_proj
             if warn:
                 warn(f"policykg: the {engine} engine cannot compile this policy ({err}); using the Python path")
     fmt = out.suffix.lower()
-    counts = {"rows": 0, "errors": 0, "engine": engine if compiled is not None else "python"}
+    counts = {"rows": 0, "errors": 0,
+              "engine": "python" if engine in ("duckdb", "spark") and compiled is None else engine}
     size = chunk or (200000 if engine == "spark" else 50000)
     try:
         runner = make_engine(engine, spark_master=spark_master) if compiled is not None else None

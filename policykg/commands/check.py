@@ -30,6 +30,7 @@ def add_parser(sub):
                    help="oxigraph: the shapes compiled to SPARQL (default for profiles); shacl: pyshacl, the reference; "
                         "duckdb: shapes, decisions and awards compiled to SQL (default for a .csv/.parquet registry "
                         "to a .csv/.parquet summary); spark: the same SQL on Apache Spark")
+    p.add_argument("--chunk", type=int, metavar="ROWS", help="rows per chunk of a registry (memory per step)")
     p.add_argument("--spark-master", metavar="URL",
                    help="Spark master for --engine spark (spark://host:7077; default $SPARK_MASTER or local[2])")
     p.add_argument("--replay", type=Path, metavar="AUDIT.ttl",
@@ -156,14 +157,21 @@ def _registry_to_summary(args) -> bool:
 
 
 def _run_registry(args, built, engine: str, groups) -> int:
+    import signal
+
     from reasoner.tabular import run_batch
+
+    def stop(signum, frame):  # a service manager's SIGTERM ends the batch like Ctrl-C: no results file is left
+        raise KeyboardInterrupt
+    previous = signal.signal(signal.SIGTERM, stop)
     bar = _progress(None)
     try:
         counts = run_batch(args.profile, args.out, built.graph, engine=engine, same_project=groups,
-                           as_of=args.as_of, spark_master=args.spark_master, progress=bar.update,
+                           as_of=args.as_of, chunk=args.chunk, spark_master=args.spark_master, progress=bar.update,
                            warn=lambda line: bar.write(line, file=sys.stderr))
     finally:
         bar.close()
+        signal.signal(signal.SIGTERM, previous)
     print(f"policykg: {counts['rows']} profiles checked ({counts['errors']} unreadable) → {args.out}", file=sys.stderr)
     return 2 if counts["errors"] else 0
 

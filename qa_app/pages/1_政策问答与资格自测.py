@@ -255,6 +255,8 @@ def body():
     st.sidebar.toggle(t("auditor", lang), key="auditor")
     _, loaded, lex = cache.current(one_document=False)
     st.title(t("p1", lang))
+    meta = loaded.build.meta
+    st.caption(f"{meta.get('title_en' if lang == 'en' else 'title') or loaded.build.doc_id} · {meta.get('status') or '—'}")
     documents = document_filter(lang, loaded)
     ask_section(lang, loaded, documents)
     st.divider()

@@ -50,9 +50,14 @@ def summary(outcomes) -> list[dict]:
 
 
 def results_csv(table: list[dict]) -> bytes:
-    """What `policykg check FILE.csv --out results.csv` writes for `summary(outcomes)`: UTF-8 with BOM (Excel
-    then reads the Chinese)."""
-    return _csv_bytes(SUMMARY_FIELDS, table)
+    """What `policykg check FILE.csv --out results.csv` writes for `summary(outcomes)`, through the same writer
+    (reasoner.tabular.SummaryWriter: UTF-8 with BOM, so Excel reads the Chinese)."""
+    from reasoner.tabular import SummaryWriter, _rows_table
+    out = io.BytesIO()
+    writer = SummaryWriter(out, ".csv")
+    writer.write(_rows_table(table))
+    writer.close()
+    return out.getvalue()
 
 
 def results_jsonl(outcomes) -> bytes:
