@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from qa_app.abstain import abstain_reason, corpus_text_of
+from qa_app.abstain import abstain_reason, all_words_known, corpus_text_of
 from qa_app.retrieval import RESOURCES, ClauseIndex, RetrievalConfig, all_scores
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,14 +45,16 @@ def score_cases(index: ClauseIndex, cases: list[dict], *, bm25_only: bool = Fals
         scores = all_scores(c["q"], index=index)
         if bm25_only:
             scores = {"bm25": scores["bm25"]}
-        out.append({**c, "scores": scores})
+        out.append({**c, "scores": scores, "known": all_words_known(c["q"], index)})
     return out
 
 
 def measure(scored_in: list[dict], scored_out: list[dict], config, corpus_text: str) -> dict:
     """Precision/recall of abstention; `wrong` lists in-scope questions abstained on and out-of-scope ones answered."""
-    abst_in = [c for c in scored_in if abstain_reason(c["q"], c["scores"], config, corpus_text)]
-    abst_out = [c for c in scored_out if abstain_reason(c["q"], c["scores"], config, corpus_text)]
+    def abstains(c):
+        return abstain_reason(c["q"], c["scores"], config, corpus_text, known_words=c.get("known", False))
+    abst_in = [c for c in scored_in if abstains(c)]
+    abst_out = [c for c in scored_out if abstains(c)]
     n = len(abst_in) + len(abst_out)
     return {"precision": len(abst_out) / n if n else 1.0, "recall": len(abst_out) / len(scored_out) if scored_out else 1.0,
             "abstained_in_scope": [c["q"] for c in abst_in],

@@ -9,7 +9,8 @@ Two signals, both read from the corpus, never from a list of topics:
   only through the domain term list, so BM25 decides (`abstain_bm25_latin`). Without the dense encoder, BM25
   alone decides (`abstain_bm25_only`). Thresholds chosen on tests/data/abstain/questions.yaml by
   benchmarks/eval_abstain.py (figures in benchmarks/RESULTS.md);
-- a place the question names (jieba's place-name tag) that no document of the corpus mentions: another city.
+- a place the question names (jieba's place-name tag) that no document of the corpus mentions: another city;
+- a question all of whose words are words of the clauses is never abstained on (奖励, 政策有效期).
 """
 from __future__ import annotations
 
@@ -44,11 +45,15 @@ def _mentioned(place: str, text: str) -> bool:
     return place in text or (len(stem) >= 2 and stem in text)
 
 
-def abstain_reason(question: str, scores: dict, config, corpus_text: str = "") -> str | None:
-    """Why the corpus does not answer `question` (None: it does). `scores` as qa_app.retrieval.all_scores."""
+def abstain_reason(question: str, scores: dict, config, corpus_text: str = "", known_words: bool = False) -> str | None:
+    """Why the corpus does not answer `question` (None: it does). `scores` as qa_app.retrieval.all_scores;
+    `known_words`: every word of the question is a word of the clauses (all_words_known) — a short or vague
+    question in the corpus's own words (奖励) is not out of scope."""
     place = unknown_place(question, corpus_text) if corpus_text else None
     if place:
         return f"问题所指地区“{place}”不在本库政策范围内"
+    if known_words:
+        return None
     bm25 = normalised_bm25(scores["bm25"])
     if not re.search(r"[\u4e00-\u9fff]", question):  # English: only domain terms are translated (en_terms.yaml)
         return None if bm25 >= config.abstain_bm25_latin else "问题中没有本库政策的用词"
@@ -60,6 +65,14 @@ def abstain_reason(question: str, scores: dict, config, corpus_text: str = "") -
     if dense >= config.abstain_dense_low and bm25 >= config.abstain_bm25:
         return None
     return "没有条款与问题的意思相近"
+
+
+def all_words_known(question: str, index) -> bool:
+    """Every Chinese word (≥2 characters, jieba as BM25 cuts it) of the question occurs in the indexed clauses."""
+    from qa_app.bm25 import tokenize
+
+    words = [w for w in tokenize(question, index.lexicon) if re.fullmatch(r"[\u4e00-\u9fff]{2,}", w)]
+    return bool(words) and all(w in index.bm25.idf for w in words)
 
 
 def normalised_bm25(bm25) -> float:

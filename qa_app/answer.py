@@ -152,7 +152,7 @@ def ask(question, *, index: ClauseIndex, k: int = 5, documents=()) -> dict:
     counts) with SPARQL, every matching clause cited; otherwise rank the clauses, or abstain when the corpus
     does not cover the question. Self-descriptions also run the eligibility check.
     `kind` is find | list | aggregate | guide."""
-    from qa_app.abstain import ABSTAIN_NOTE, abstain_reason, corpus_text_of
+    from qa_app.abstain import ABSTAIN_NOTE, abstain_reason, all_words_known, corpus_text_of
     from qa_app.graphqa import answer_from_graph
 
     q = validate_question(question)
@@ -175,7 +175,8 @@ def ask(question, *, index: ClauseIndex, k: int = 5, documents=()) -> dict:
     if float(scores["bm25"].max()) < index.config.low_confidence_bm25:
         out["low_confidence"] = True
         out["note"] = "没有条款与问题的用词相符，以下结果可能不相关 / no clause shares the question's words; results may be off-topic"
-    reason = abstain_reason(q, scores, index.config, _corpus_text(index, graph, corpus_text_of))
+    reason = abstain_reason(q, scores, index.config, _corpus_text(index, graph, corpus_text_of),
+                            known_words=all_words_known(q, index))
     if reason and not describes_enterprise(q):
         out.update(abstained=True, answers=[], abstain_reason=reason,
                    note="；".join(filter(None, [f"{ABSTAIN_NOTE}（{reason}）", out.get("note")])))

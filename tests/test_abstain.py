@@ -44,7 +44,7 @@ def test_no_dev_or_own_retrieval_question_abstains(scored):
 def test_the_named_hard_questions_abstain(q, scored):
     ins, outs, _, text = scored
     case = next(c for c in outs if c["q"] == q)
-    assert abstain_reason(q, case["scores"], RetrievalConfig(), text)
+    assert abstain_reason(q, case["scores"], RetrievalConfig(), text, known_words=case["known"])
 
 
 def test_a_place_the_corpus_never_mentions_is_another_city_and_one_it_mentions_is_not():
