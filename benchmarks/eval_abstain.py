@@ -1,5 +1,5 @@
 """Precision and recall of abstention ("本库政策未涉及") on tests/data/abstain/questions.yaml, and a grid over the
-thresholds of qa_app.abstain, over one index of every policy in the corpus folder.
+thresholds of qa_app.abstain, over one index of every document of the corpus folder (what `ask --corpus corpus` uses).
 
     python benchmarks/eval_abstain.py [--corpus corpus] [--grid] [--misses]
 
@@ -16,7 +16,6 @@ from pathlib import Path
 
 import yaml
 
-from kg_builder.build import build_source
 from qa_app.abstain import abstain_reason, corpus_text_of
 from qa_app.retrieval import RESOURCES, ClauseIndex, RetrievalConfig, all_scores
 
@@ -25,47 +24,12 @@ SET = ROOT / "tests/data/abstain/questions.yaml"
 DEV = ROOT / "tests/data/devset/questions.json"
 
 
-def policy_files(corpus: Path) -> list[Path]:
-    """The policies of a corpus folder (guides have no measures to answer from), or the one file given."""
-    if corpus.is_file():
-        return [corpus]
-    out = []
-    for f in sorted(corpus.glob("*.txt")):
-        meta = f.with_suffix(".meta.yaml")
-        try:
-            kind = (yaml.safe_load(meta.read_text(encoding="utf-8")) or {}).get("kind") if meta.exists() else None
-        except yaml.YAMLError:
-            kind = None
-        if kind != "guide" and "_guide" not in f.stem:
-            out.append(f)
-    return out
+def corpus_index(corpus: Path, config: RetrievalConfig = RetrievalConfig()) -> tuple[ClauseIndex, object]:
+    """The index `ask` uses for a corpus folder or file (every document, guides included) and its graph."""
+    from qa_app.answer import load_index
 
-
-def union_index(paths: list[Path], config: RetrievalConfig = RetrievalConfig()) -> tuple[ClauseIndex, object]:
-    """One clause index over several documents (their texts joined, passages shifted), and their union graph."""
-    from rdflib import Graph
-
-    from qa_app.bm25 import BM25, load_lexicon, tokenize
-    from qa_app.retrieval import embed_passages, passage_text, passages_of
-
-    texts, passages, graph, offset = [], [], Graph(), 0
-    for path in paths:
-        result = build_source(path)
-        graph += result.graph
-        for p in passages_of(result.extraction.structure):
-            passages.append(replace(p, start=p.start + offset, end=p.end + offset, body_start=p.body_start + offset))
-        texts.append(result.text)
-        offset += len(result.text) + 2
-    text = "\n\n".join(texts)
-    lexicon = load_lexicon(config.synonyms_path, config.en_terms_path)
-    bodies = [passage_text(p, text) for p in passages]
-    bm25 = BM25([tokenize(t, lexicon) for t in bodies], k1=config.k1, b=config.b)
-    encoder = vectors = None
-    if config.fusion != "bm25":
-        from qa_app.encoder import load_encoder
-        encoder = load_encoder(config.model)
-        vectors = embed_passages(encoder, bodies)
-    return ClauseIndex("corpus", text, passages, lexicon, config, bm25, encoder, vectors), graph
+    index = load_index(corpus, config)
+    return index, index.extras.get("graph")
 
 
 def load_cases() -> tuple[list[dict], list[dict], list[dict]]:
@@ -98,8 +62,8 @@ def measure(scored_in: list[dict], scored_out: list[dict], config, corpus_text: 
 def grid(scored_in, scored_out, config, corpus_text) -> list[tuple]:
     """(in-scope abstained, -out-of-scope abstained, thresholds…), best first: no in-scope abstention, then recall."""
     rows = []
-    for bhi, dhi, dlo, blo in itertools.product((12.0, 14.0, 16.0, 20.0), (0.9, 0.905, 0.91), (0.86, 0.87, 0.88),
-                                                (5.0, 7.0, 9.0, 12.0)):
+    for bhi, dhi, dlo, blo in itertools.product((2.3, 2.7, 3.1, 3.9), (0.9, 0.905, 0.91), (0.86, 0.87, 0.88),
+                                                (1.0, 1.35, 1.75, 2.3)):
         cfg = replace(config, abstain_bm25_high=bhi, abstain_dense_high=dhi, abstain_dense_low=dlo, abstain_bm25=blo)
         m = measure(scored_in, scored_out, cfg, corpus_text)
         rows.append((len(m["abstained_in_scope"]), -round(m["recall"] * len(scored_out)), bhi, dhi, dlo, blo))
@@ -113,12 +77,12 @@ def main() -> None:
     ap.add_argument("--misses", action="store_true", help="list the questions decided wrongly")
     args = ap.parse_args()
     config = RetrievalConfig()
-    index, graph = union_index(policy_files(args.corpus), config)
+    index, graph = corpus_index(args.corpus, config)
     text = corpus_text_of(graph)
     ins, outs, dev = load_cases()
     scored_in, scored_out, scored_dev = (score_cases(index, c) for c in (ins, outs, dev))
     print(f"{len(ins)} in-scope, {len(outs)} out-of-scope ({sum(1 for c in outs if c.get('hard'))} hard), "
-          f"{len(dev)} dev in-scope; {len(index.passages)} clauses in {len(policy_files(args.corpus))} policies")
+          f"{len(dev)} dev in-scope; {len(index.passages)} clauses in {args.corpus}")
     for name, (si, so, cfg) in {"hybrid (default)": (scored_in, scored_out, config),
                                 "BM25 only": ([{**c, "scores": {"bm25": c["scores"]["bm25"]}} for c in scored_in],
                                               [{**c, "scores": {"bm25": c["scores"]["bm25"]}} for c in scored_out],
@@ -133,9 +97,9 @@ def main() -> None:
     print(f"dev + own retrieval sets: {len(d['abstained_in_scope'])}/{len(dev)} abstained {d['abstained_in_scope']}")
     if args.grid:
         for row in grid(scored_in + scored_dev, scored_out, config, text)[:15]:
-            print("in-scope abstained %d, out-of-scope abstained %d: bm25_high %.1f dense_high %.3f dense_low %.3f "
-                  "bm25 %.1f" % (row[0], -row[1], *row[2:]))
-        for t in (5.0, 7.0, 9.0, 11.0, 13.0):
+            print("in-scope abstained %d, out-of-scope abstained %d: bm25_high %.2f dense_high %.3f dense_low %.3f "
+                  "bm25 %.2f" % (row[0], -row[1], *row[2:]))
+        for t in (1.0, 1.35, 1.75, 2.1, 2.5):
             cfg = replace(config, abstain_bm25_only=t)
             strip = lambda cs: [{**c, "scores": {"bm25": c["scores"]["bm25"]}} for c in cs]  # noqa: E731
             m = measure(strip(scored_in + scored_dev), strip(scored_out), cfg, text)

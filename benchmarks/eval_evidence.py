@@ -30,7 +30,7 @@ def pairs(name: str = "pairs.yaml") -> list[dict]:
 
 
 def judge_pairs(items, similarity=None, threshold=None):
-    from reasoner.evidence import judge_text
+    from reasoner.conditiontext import judge_text
     return [judge_text(p["clause"], p["condition"], similarity=similarity, threshold=threshold) for p in items]
 
 

@@ -6,7 +6,8 @@
 the text file's bytes, its `<id>.meta.yaml`, its review file, the lexicon (and any extra lexicon), the
 BuildConfig, and the code version (`code_version`: the sha256 of every source and resource file of the
 packages, plus the Python and rdflib versions). Change any of them and the key changes, so a stale graph is
-never served; a file that cannot be read back is rebuilt. Writes go to a temp file renamed into place, so
+never served; a file that cannot be read back is rebuilt. The concepts the build minted (kg_builder.mint)
+are stored with the graph and registered again when it is read back. Writes go to a temp file renamed into place, so
 concurrent processes see a whole file or none. POLICYKG_NO_CACHE=1 turns the cache off.
 """
 from __future__ import annotations
@@ -87,13 +88,19 @@ def cached_build(path: Path | str, *, config: BuildConfig = BuildConfig()):
         from .build import build_source
         return build_source(path, config=config)
     load_source(path)  # same one-line errors as build_source for a missing, empty or binary file
+    from . import mint
+
     target = cache_file(path, config)
-    result = _load(target)
-    if result is None:
+    stored = _load(target)
+    if isinstance(stored, tuple) and len(stored) == 2:
+        result, minted = stored
+        for c in minted:  # concepts the text minted, registered as the build would have
+            mint.register(c.scheme, c.id, c.zh, c.unit)
+    else:
         from .build import build_source
 
         result = build_source(path, config=config)
-        _store(target, result, group=target.stem.rsplit("-", 1)[0] + "-")
+        _store(target, (result, mint.registered()), group=target.stem.rsplit("-", 1)[0] + "-")
     _KEYS[id(result.graph)] = (result.graph, len(result.graph), target.stem)
     return result
 
@@ -109,10 +116,15 @@ def graph_key(graph) -> str | None:
 
 def memo(graph, name: str, compute, *, packages: tuple[Path, ...] = ()):
     """`compute()`, a value derived from `graph` alone by the code in `packages` (e.g. the reasoner's reading
-    of the measures, compiled checks), cached beside the graph; keyed on the graph's key and those packages'
-    code version. A graph that did not come from `cached_build` (or was changed since) is not cached."""
-    key = graph_key(graph) if enabled() else None
-    if key is None:
+    of the measures), cached beside the graph; keyed on the graph's key and those packages' code version.
+    A graph that did not come from `cached_build` (or was changed since) is not cached."""
+    return memo_key(graph_key(graph), name, compute, packages=packages)
+
+
+def memo_key(key: str | None, name: str, compute, *, packages: tuple[Path, ...] = ()):
+    """`memo` for a value derived from the graph whose cache key is `key` (None: not cached), e.g. the
+    compiled checks of the policy read from it. `name` must say everything else the value depends on."""
+    if key is None or not enabled():
         return compute()
     version = code_version(*packages)[:16] if packages else "-"
     target = cache_root() / "derived" / f"{name}-{key}-{version}.pickle"

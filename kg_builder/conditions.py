@@ -49,8 +49,11 @@ def _grouped(facts: ClauseFacts, kind: str, a: int, b: int, status: str | None) 
 def structured(facts: ClauseFacts, a: int, b: int, status: str | None) -> list[Condition]:
     out = _grouped(facts, "qualification", a, b, status) + _grouped(facts, "industry", a, b, None)
     previous = None
-    for t in facts.of("threshold", a, b):
-        quantity, start = t.attrs["quantity"], t.start
+    # a threshold counts where its number is: '实缴注册资本达到1000万美元以上、3000万美元以上' — the second starts at
+    # the quantity named once, but belongs to the listed element '3000万美元以上'
+    own = [t for t in facts.of("threshold", None, b) if a <= t.attrs["number"].start and t.end <= b]
+    for t in own:
+        quantity, start = t.attrs["quantity"], max(t.start, a)
         if quantity is None:  # open vocabulary: the noun phrase before the threshold names the quantity
             quantity, start = _minted_quantity(facts, t, previous)
         previous = (t, quantity)
@@ -70,6 +73,10 @@ def _minted_quantity(facts: ClauseFacts, t, previous) -> tuple[str | None, int]:
     text = facts.text
     if previous and previous[1] and re.fullmatch(r"[、和及与或\s]*", text[previous[0].end:t.start]):
         return previous[1], t.start
+    listed = [p for p in facts.of("threshold") if p.end <= t.attrs["number"].start]  # a listed element on its own
+    if listed and re.fullmatch(r"[、和及与或\s]*", text[listed[-1].end:t.attrs["number"].start]):
+        first = listed[-1]
+        return first.attrs["quantity"] or _minted_quantity(facts, first, None)[0], t.attrs["number"].start
     span = _requirements().phrase(text, max(clause_start(text, t.start), facts.start), t.start)
     if span is None:
         return None, t.start

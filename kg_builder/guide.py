@@ -334,7 +334,7 @@ def implemented_clauses(guide: Guide, title: str, candidates: list[dict]) -> lis
         body = _bigrams(c["text"])
         overlap = len(body & words) / max(1, min(len(body), len(words)))
         score = len(shared) + 2 * caption + overlap
-        if shared:
+        if shared or (len(cap) >= 2 and caption == 1.0):  # or its caption is in the guide's title (技改后奖补)
             scored.append((score, len(shared), c))
     if not scored:
         return []

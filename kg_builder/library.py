@@ -197,8 +197,10 @@ def _link_guide(library: Library, doc: Document, config: BuildConfig) -> None:
     from .lexicon import load_lexicon
     from .rdf import GraphWriter
     guide, docs = doc.guide, library.documents
-    resolve_citations(guide, {i: {"title": d.title, "meta": d.source.meta, "clauses": _clauses(d) if d.build else {}}
-                              for i, d in docs.items() if d is not doc})
+    replaced = {replaces(d) for d in docs.values()}
+    order = sorted((d for d in docs.values() if d is not doc), key=lambda d: d.doc_id not in replaced)
+    resolve_citations(guide, {d.doc_id: {"title": d.title, "meta": d.source.meta,  # a shared title: the newest version
+                                         "clauses": _clauses(d) if d.build else {}} for d in order})
     writer = GraphWriter(_iri(doc, config), doc.text, load_lexicon(config.lexicon_path))
     g, me = writer.g, writer.doc
     writer.document({**doc.source.meta, "title": doc.title}, doc.source.sha256)

@@ -124,7 +124,7 @@ class Ratios(_Component):
             after = self.after_re.match(text, m.end())
             listed = previous is not None and re.fullmatch(r"[、和及与或\s]*", text[previous.end:m.start()])
             f = add(doc, "ratio", m.start(), m.end(), value=percent_value(m),
-                    cap=bool(self.cap_re.search(text, lo, m.start())) and not (before or after))
+                    cap=self._capped(text, lo, m.start()) and not (before or after))
             if (before or after or listed) and not text.startswith("部分", m.end()):
                 previous = self._threshold(doc, f, lo, before, after, previous if listed and not (before or after) else None)
             else:
@@ -132,6 +132,11 @@ class Ratios(_Component):
         for m in MATCH_RATIO_RE.finditer(text):
             add(doc, "match_ratio", m.start(), m.end(), value=match_ratio_value(m))
         return doc
+
+    def _capped(self, text: str, lo: int, at: int) -> bool:
+        """A cap word before the ratio in its clause, with no amount between ('不超过2000万元的企业按30%' is not)."""
+        words = list(self.cap_re.finditer(text, lo, at)) if self.cap_re.pattern else []
+        return bool(words) and not re.search(r"\d\s*(?:万|亿)?元", text[words[-1].end():at])
 
     def _threshold(self, doc: Doc, f: Finding, lo: int, before, after, listed: Finding | None) -> Finding:
         text = doc.text
@@ -253,11 +258,36 @@ class Thresholds(_Component):
         return best[:2] if best else None
 
 
+class OpenAmounts(_Component):
+    """Amounts the text leaves open: decided case by case ('一事一议', '根据具体情况研究确定'), a budget shared by
+    several ('每年安排500万元资金…前十名': the number is the pool, no sum each) → `negotiated`; no ceiling
+    ('上不封顶') → `uncapped`. Words in the lexicon (negotiated_words, pool_words, uncapped_words)."""
+
+    def __init__(self, lexicon: Lexicon):
+        super().__init__(lexicon)
+        data = lexicon.data
+        pools = alternation(data.get("pool_words", []))
+        self.pool = re.compile(f"(?:{pools})[^，,；;。\\d]{{0,6}}$") if pools else None
+        self.pool_after = re.compile(f"(?:\\s*(?:{alternation(data.get('pool_after', []))}))?")
+        self.words = [(kind, re.compile(alternation(data.get(key, []))))
+                      for kind, key in (("negotiated", "negotiated_words"), ("uncapped", "uncapped_words"))
+                      if data.get(key)]
+
+    def __call__(self, doc: Doc) -> Doc:
+        for f in findings(doc, "money") if self.pool else ():
+            if self.pool.search(doc.text, max(0, f.start - 8), f.start):
+                add(doc, "negotiated", f.start, self.pool_after.match(doc.text, f.end).end(), pool=f.attrs["value"], number=f)
+        for kind, pattern in self.words:
+            for m in pattern.finditer(doc.text):
+                add(doc, kind, m.start(), m.end())
+        return doc
+
+
 class Caps(_Component):
-    """'年度支持金额不超过500万元' → cap, scope max_annual; '最高给予300万元' too (a cap, never a fixed sum).
-    Enumerations after a cap word inherit it. A capped rate ('每月每平方米最高30元', '每新增一条航线给予最高300万元')
-    caps each counted object: scope max_rate. Words that leave the amount open ('一事一议', '研究确定') or
-    uncapped ('上不封顶') are recorded as findings `negotiated` / `uncapped`."""
+    """'年度支持金额不超过500万元' → cap, scope max_annual; '最高给予300万元' too (a cap, never a fixed sum);
+    '以1000万元为上限' (cap_after); '连续3年' / '补贴期限为3年' → max_years (period_words). Enumerations after a cap word
+    inherit it. A capped rate is a ceiling per unit ('每月每平方米最高30元': max_rate) or per counted object
+    ('每新增一条航线给予最高300万元', '不超过5000元/艘': max_per_item)."""
 
     def __init__(self, lexicon: Lexicon):
         super().__init__(lexicon)
@@ -266,50 +296,42 @@ class Caps(_Component):
         self.words = re.compile(f"(?:{alternation(data['cap_words'])})\\s*(?:(?:{fillers})\\s*)?(?:一次性)?\\s*$")
         self.scopes = [(s["kind"], re.compile(s["pattern"])) for s in data["cap_scopes"]]
         self.period = re.compile(f"(?:{alternation(data.get('period_words', []))})\\s*$") if data.get("period_words") else None
-        self.measured = set(data.get("measured_counters", []))
-        pools = alternation(data.get("pool_words", []))
-        self.pool = (re.compile(f"(?:{pools})\\s*$"), re.compile(f"\\s*(?:{alternation(data.get('pool_after', []))})")) \
-            if pools else None
         self.after = re.compile(f"\\s*(?:{alternation(data.get('cap_after', []))})") if data.get("cap_after") else None
-        self.open = [(kind, re.compile(alternation(data.get(key, []))))
-                     for kind, key in (("negotiated", "negotiated_words"), ("uncapped", "uncapped_words"))]
+        self.measured = set(data.get("measured_counters", []))
 
     def __call__(self, doc: Doc) -> Doc:
         previous = None
+        pooled = {id(p.attrs["number"]) for p in findings(doc, "negotiated") if "number" in p.attrs}
         for f in sorted(findings(doc, "money") + findings(doc, "duration"), key=lambda f: f.start):
+            if id(f) in pooled:
+                previous = None
+                continue
             at = self._number_start(doc.text, f)
             word = self.words.search(doc.text, max(0, at - 10), at)
             enumerated = previous and re.fullmatch(r"[、和及与或\s]*", doc.text[previous.end:f.start])
             after = self.after.match(doc.text, f.end) if self.after and f.kind == "money" else None
             period = self.period.search(doc.text, max(0, at - 6), at) if self.period and f.kind == "duration" else None
-            if self.pool and f.kind == "money" and self.pool[0].search(doc.text, max(0, f.start - 3), f.start) \
-                    and self.pool[1].match(doc.text, f.end):  # '每年安排500万元资金': shared, no fixed sum each
-                add(doc, "negotiated", f.start, self.pool[1].match(doc.text, f.end).end(), pool=f.attrs["value"], number=f)
-                previous = None
-                continue
             if period and not word:  # '连续3年', '补贴期限为3年'
-                previous = add(doc, "cap", period.start(), f.end, value=f.attrs["value"], unit=f.attrs.get("unit"),
-                               scope="max_years", number=f)
+                previous = self._cap(doc, f, period.start(), "max_years")
             elif after and not word:  # '以1000万元为上限'
-                previous = add(doc, "cap", f.start, after.end(), value=f.attrs["value"], unit=f.attrs.get("unit"),
-                               scope="max_total", number=f)
+                previous = self._cap(doc, f, f.start, "max_total", after.end())
             elif word:
                 scope_kind, start = self._scope(doc.text, clause_start(doc.text, at), word.start())
                 rate = f.attrs.get("rate")
                 if rate is not None and scope_kind in ("max_total", "max_annual"):  # a ceiling per unit or object
                     scope_kind, start = ("max_rate" if rate.counter in self.measured or rate.unit.count("/") > 1
                                          else "max_per_item"), word.start()
-                previous = add(doc, "cap", min(start, f.start), f.end, value=f.attrs["value"], unit=f.attrs.get("unit"),
-                               scope=("max_years" if f.kind == "duration" else scope_kind), number=f)
+                previous = self._cap(doc, f, min(start, f.start), "max_years" if f.kind == "duration" else scope_kind)
             elif enumerated:
-                previous = add(doc, "cap", f.start, f.end, value=f.attrs["value"], unit=f.attrs.get("unit"),
-                               scope=previous.attrs["scope"], number=f)
+                previous = self._cap(doc, f, f.start, previous.attrs["scope"])
             else:
                 previous = None
-        for kind, pattern in self.open:
-            for m in pattern.finditer(doc.text) if pattern.pattern else ():
-                add(doc, kind, m.start(), m.end())
         return doc
+
+    @staticmethod
+    def _cap(doc: Doc, f: Finding, start: int, scope: str, end: int | None = None) -> Finding:
+        return add(doc, "cap", start, f.end if end is None else end, value=f.attrs["value"], unit=f.attrs.get("unit"),
+                   scope=scope, number=f)
 
     @staticmethod
     def _number_start(text: str, f: Finding) -> int:
@@ -326,7 +348,7 @@ class Caps(_Component):
 
 
 COMPONENTS = {"policy_money": Money, "policy_ratios": Ratios, "policy_durations": Durations, "policy_areas": Areas,
-              "policy_terms": Terms, "policy_thresholds": Thresholds, "policy_caps": Caps}
+              "policy_terms": Terms, "policy_thresholds": Thresholds, "policy_open": OpenAmounts, "policy_caps": Caps}
 
 def _factory(cls):
     def make(nlp, name, lexicon_path, profile):

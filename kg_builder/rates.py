@@ -57,7 +57,8 @@ def _patterns(lexicon: Lexicon):
     lead = re.compile(rf"^(?:{NUMERAL})(?:个|家|名|位)?")
     head = re.compile(rf"^(?:{NUMERAL})(?:个)?(?P<c>{counter})")
     inner = re.compile(rf"(?:{NUMERAL[:-1]})(?P<c>{counter})")
-    holders = re.compile(rf"^(?:{NUMERAL})(?:个|家|名|位)?(?:{alternation(d.get('rate_holders', []))})")
+    # '每家企业', '每家培训机构': who is paid (no numeral or verb-made object inside, unlike '每引进1家…企业')
+    holders = re.compile(rf"^(?:{NUMERAL})(?:个|家|名|位)?[^\d一二两三四五六七八九十]{{0,6}}?(?:{alternation(d.get('rate_holders', []))})")
     period_only = re.compile(rf"^(?:{alternation(periods)})(?!{counter})")  # 每年, 每年安排; not 每月每平方米
     found = (counters, periods, after, stops, lead, head, inner, holders, period_only)
     _CACHE[id(d)] = (d, found)

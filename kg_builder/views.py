@@ -14,6 +14,8 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
 """
 
+# Patterns are written so that rdflib's planner starts from the measure's own clause: a lone
+# `?parent a pk:Article` inside OPTIONAL would be evaluated first, scanning every article per measure (quadratic).
 CITE = "?{v} pk:citation/oa:hasSelector ?{v}P, ?{v}Q . ?{v}P oa:start ?{v}S ; oa:end ?{v}E . ?{v}Q oa:exact ?{v}X ."
 
 MEASURES = PREFIXES + """
@@ -21,7 +23,8 @@ SELECT ?m ?doc ?clauseId ?label ?idx ?ben ?benefit ?art ?item ?mS ?mE ?mX ?origi
   ?m a pk:Measure ; pk:inClause ?clause ; pk:measureIndex ?idx ; pk:beneficiary ?ben ; pk:benefitType ?benefit ;
      pk:origin ?origin ; pk:citation/oa:hasSource ?doc .
   ?clause pk:clauseId ?clauseId ; rdfs:label ?label .
-  OPTIONAL { ?clause eli:is_part_of ?parent . ?parent a pk:Article ; eli:number ?art . ?clause eli:number ?item . }
+  OPTIONAL { ?clause eli:is_part_of ?parent ; eli:number ?item . ?parent a ?parentType ; eli:number ?art .
+             FILTER(?parentType = pk:Article) }
   OPTIONAL { ?clause a pk:Article ; eli:number ?art . }
   """ + CITE.format(v="m") + """
 } ORDER BY ?m"""
@@ -103,7 +106,33 @@ def _measures_json(graph: Graph, doc_id: str) -> list[dict]:
         plan = next((a["schedule"] for a in m["amounts"] if a.get("schedule")), None)
         if plan:
             m["schedule"] = plan
-    return [out[k] for k in sorted(out, key=_sort_key)]
+    ordered = [out[k] for k in sorted(out, key=_sort_key)]
+    _attach_tiers(ordered)
+    return ordered
+
+
+def _attach_tiers(measures: list[dict]) -> None:
+    """A ladder that pairs two lists ('达到1亿元、3亿元、5亿元的，分别给予50万元、100万元、200万元') is one measure per
+    level from one sentence; each level carries `tiers`: every level's threshold and amounts, in order."""
+    groups: dict = {}
+    for m in measures:
+        groups.setdefault((m["clause"], m["citation"]["start"], m["citation"]["end"]), []).append(m)
+    for levels in groups.values():
+        limits = [[c for c in m["conditions"] if c["kind"] == "threshold"] for m in levels]
+        if len(levels) < 2 or not all(limits):
+            continue
+        def cited(c):
+            return (c["citation"]["start"], c["citation"]["end"])
+        shared = set.intersection(*({cited(c) for c in ls} for ls in limits))
+        own = [[c for c in ls if cited(c) not in shared] for ls in limits]
+        if not all(len(o) == 1 for o in own):
+            continue
+        steps = [o[0] for o in own]
+        tiers = [{"measure": m["id"], "threshold": {k: t.get(k) for k in ("quantity", "op", "value", "unit")},
+                  "amounts": [{"kind": a["kind"], "value": a["value"]} for a in m["amounts"]]}
+                 for m, t in zip(levels, steps)]
+        for m in levels:
+            m["tiers"] = tiers
 
 
 def _attach_conditions(graph: Graph, out: dict, doc_id: str) -> None:

@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ("build", "measures", "check", "ask", "app")
+COMMANDS = ("build", "measures", "check", "ask", "diff", "app")
 
 
 def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:

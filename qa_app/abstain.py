@@ -1,7 +1,8 @@
 """Abstention: say "本库政策未涉及" instead of a best guess when the corpus does not answer a question.
 
 Two signals, both read from the corpus, never from a list of topics:
-- the best retrieval scores: the dense (e5 cosine) score of the best clause, and the best BM25 score — a question
+- the best retrieval scores: the dense (e5 cosine) score of the best clause, and the best BM25 score (over
+  ln(1 + clauses), `normalised_bm25`, so that it does not grow with the size of the corpus) — a question
   is answered when it shares many of a clause's words (BM25 ≥ `abstain_bm25_high`), or its meaning is close to a
   clause (dense ≥ `abstain_dense_high`), or fairly close (≥ `abstain_dense_low`) while sharing some words
   (BM25 ≥ `abstain_bm25`). English questions score low on dense against Chinese text; their words reach BM25
@@ -12,6 +13,7 @@ Two signals, both read from the corpus, never from a list of topics:
 """
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
@@ -47,7 +49,7 @@ def abstain_reason(question: str, scores: dict, config, corpus_text: str = "") -
     place = unknown_place(question, corpus_text) if corpus_text else None
     if place:
         return f"问题所指地区“{place}”不在本库政策范围内"
-    bm25 = float(scores["bm25"].max()) if len(scores["bm25"]) else 0.0
+    bm25 = normalised_bm25(scores["bm25"])
     if not re.search(r"[\u4e00-\u9fff]", question):  # English: only domain terms are translated (en_terms.yaml)
         return None if bm25 >= config.abstain_bm25_latin else "问题中没有本库政策的用词"
     if "dense" not in scores:
@@ -60,10 +62,11 @@ def abstain_reason(question: str, scores: dict, config, corpus_text: str = "") -
     return "没有条款与问题的意思相近"
 
 
-def features(question: str, scores: dict) -> tuple[float, float]:
-    """(best BM25, best dense) of a question: what the thresholds are chosen on."""
-    dense = float(scores["dense"].max()) if "dense" in scores else float("nan")
-    return float(scores["bm25"].max()), dense
+def normalised_bm25(bm25) -> float:
+    """The best BM25 score over ln(1 + number of clauses): idf grows with the log of the corpus size, so one
+    threshold holds for one policy file and for a folder of them."""
+    n = len(bm25)
+    return float(bm25.max()) / math.log(1 + n) if n else 0.0
 
 
 def corpus_text_of(graph) -> str:

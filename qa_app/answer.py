@@ -17,11 +17,13 @@ MAX_CHARS = 2000
 SELF = re.compile(r"我们|我司|本公司|我公司|我单位|本单位|本企业|我们公司|\bour (company|firm|enterprise)\b"
                   r"|\bwe (are|have|were|got)\b|\bwe're\b|\bmy (company|firm)\b", re.I)
 FACT = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(万|亿|元|年|家|项)|是(?!否)|有|获得|认定|评上|成为"
+                  r"|拿到|拿了|荣获|获评|通过|负责运营|持股|引进|取得|得到|填补|注册|开展|具有|拥有|上市|备案|签订"
                   r"|\b(is|are|have|has|got|became|certified)\b", re.I)
 AMOUNT_KINDS = {"fixed": "定额", "max_annual": "年度上限", "max_total": "上限", "max_per_item": "单项上限",
                 "max_per_event": "单个展会上限", "max_per_investee": "每家被投企业上限",
                 "max_years": "年限上限", "ratio": "比例", "match_ratio": "配套比例",
-                "max_rate": "单价上限", "max_ratio": "比例上限", "negotiated": "无固定金额", "uncapped": "无上限"}
+                "rate": "单价", "max_rate": "单价上限", "max_ratio": "比例上限", "negotiated": "无固定金额",
+                "uncapped": "无上限"}
 
 
 def validate_question(question) -> str:
@@ -160,7 +162,7 @@ def ask(question, *, index: ClauseIndex, k: int = 5, documents=()) -> dict:
         out = {"question": q, "answers": facts["answers"], "eligibility": None, "kind": facts["kind"],
                "query": facts["query"], "abstained": False}
         if "value" in facts:
-            out["value"] = facts["value"]
+            out["value"], out["aggregate"] = facts["value"], facts["aggregate"]  # count | sum | max | min
         if documents:
             out["answers"] = [a for a in out["answers"] if a.get("document") in documents]
         if not out["answers"]:

@@ -36,6 +36,8 @@ class Terms:
     money_words: tuple[str, ...]
     yuan_kinds: tuple[str, ...]
     matching_benefits: tuple[str, ...]
+    kind_family: dict[str, tuple[str, ...]]
+    kind_units: dict[str, tuple[str, ...]]
     cap_kinds: tuple[str, ...]
     compare_before: dict[str, str]
     compare_after: dict[str, str]
@@ -60,7 +62,8 @@ def load_terms(path: Path = TERMS_PATH) -> Terms:
         raise ValueError(f"{path}: unknown amount kinds {sorted(unknown)}; expected {AMOUNT_KINDS} or max")
     return Terms({k: words(v) for k, v in raw["intents"].items()}, {k: words(v) for k, v in raw["aggregates"].items()},
                  kinds, tuple(raw["money_kinds"]), words(raw["money_words"]), tuple(raw["yuan_kinds"]),
-                 tuple(raw["matching_benefits"]), tuple(raw["cap_kinds"]),
+                 tuple(raw["matching_benefits"]), {k: tuple(v) for k, v in raw["kind_family"].items()},
+                 {k: tuple(v) for k, v in raw["kind_units"].items()}, tuple(raw["cap_kinds"]),
                  dict(raw["compare"]["before"]), dict(raw["compare"]["after"]), words(raw["beneficiary_words"]),
                  words(raw["not_enterprise"]), tuple(raw["enterprise_suffixes"]), dict(raw["currencies"]), dict(raw["rate_units"]),
                  words(raw["document_generic"]), tuple(raw["document_words"]), tuple(raw["regions"]), frozenset(str(w) for w in raw["filler"] + raw["beneficiary_cues"] + raw["threshold_words"]))
@@ -125,16 +128,19 @@ class Document:
     iri: str
     id: str
     title: str
+    short: str | None = None  # pk:shortTitle, where the library gave one
 
     @property
     def short_title(self) -> str:
-        return re.sub(r"[（(][^）)]*[）)]", "", self.title).strip() or self.id
+        return self.short or re.sub(r"[（(][^）)]*[）)]", "", self.title).strip() or self.id
 
 
 def documents(graph: Graph) -> list[Document]:
     """The documents a graph holds (one per ELI work), by IRI; the id is the IRI's last path segment."""
-    q = PREFIXES + "SELECT DISTINCT ?d ?t WHERE { ?d a pk:Policy . OPTIONAL { ?d eli:title ?t } } ORDER BY ?d"
-    return [Document(str(r.d), str(r.d).rstrip("/").rsplit("/", 1)[-1], str(r.t or "")) for r in graph.query(q)]
+    q = PREFIXES + """SELECT DISTINCT ?d ?t ?s WHERE { ?d a pk:Policy . OPTIONAL { ?d eli:title ?t }
+        OPTIONAL { ?d pk:shortTitle ?s } } ORDER BY ?d"""
+    rows = [(_value(r, "d"), _value(r, "t"), _value(r, "s")) for r in store_for(graph).query(q)]
+    return [Document(d, d.rstrip("/").rsplit("/", 1)[-1], t or "", s) for d, t, s in rows]
 
 
 def _title_keys(doc: Document, terms: Terms) -> list[str]:
@@ -321,8 +327,14 @@ def _where(p: Parsed, terms: Terms) -> str:
         kinds = ("fixed",)
     elif not kinds and (p.money or p.value is not None or p.op == "count"):
         kinds = terms.money_kinds
+    kinds = tuple(dict.fromkeys(k2 for k in kinds for k2 in (k, *terms.kind_family.get(k, ()))))
     if kinds or p.value is not None:
-        lines.append("?m pk:hasAmount ?a . ?a pk:amountKind ?kind ; schema:value ?value .")
+        numeric = p.value is not None or p.op in ("max", "min", "sum")
+        lines.append("?m pk:hasAmount ?a . ?a pk:amountKind ?kind ." +
+                     (" ?a schema:value ?value ." if numeric else " OPTIONAL { ?a schema:value ?value }"))
+        lines.extend(f"OPTIONAL {{ ?a pk:unit ?unitOf{i} }} FILTER(!BOUND(?unitOf{i}) || ?kind != pk:{k} || "
+                     f"{' || '.join(f'CONTAINS(STR(?unitOf{i}), {_lit(u)})' for u in units)})"
+                     for i, (k, units) in enumerate(terms.kind_units.items()) if k in kinds)
         if kinds:
             test = f"?kind IN ({', '.join('pk:' + k for k in kinds)})"
             if "match_ratio" in kinds and "ratio" not in kinds:  # 按资助金额的100%给予配套: a matching ratio in %
@@ -420,7 +432,8 @@ def run_query(p: Parsed, graph: Graph, docs: list[Document]) -> dict:
         g["spans"].add((int(_value(r, "mS")), int(_value(r, "mE"))))
         g["beneficiaries"].add(_value(r, "ben"))
         if _value(r, "kind") is not None:
-            g["amounts"][(_value(r, "kind").rsplit("#", 1)[-1], Decimal(_value(r, "value")))] = None
+            value = _value(r, "value")
+            g["amounts"][(_value(r, "kind").rsplit("#", 1)[-1], None if value is None else Decimal(value))] = None
         if _value(r, "agg") is not None:
             agg = Decimal(_value(r, "agg"))
     answers = []
@@ -429,8 +442,9 @@ def run_query(p: Parsed, graph: Graph, docs: list[Document]) -> dict:
         start = min(s for s, _ in g["spans"])
         end = max(e for _, e in g["spans"])
         quote = texts[doc][start:end]
-        amounts = [{"kind": k, "value": _decimal_text(v)} for k, v in g["amounts"]]
-        shown = "；".join(dict.fromkeys(amount_text({"kind": a["kind"], "value": Decimal(a["value"])}) for a in amounts))
+        amounts = [{"kind": k, "value": None if v is None else _decimal_text(v)} for k, v in g["amounts"]]
+        shown = "；".join(dict.fromkeys(amount_text({"kind": a["kind"], "value": a["value"], "citation": {"quote": "…"}})
+                                       for a in amounts))
         answers.append({"document": d.id, "document_title": d.short_title, "clause": clause, "label": g["label"],
                         "score": 1.0, "quote": quote, "answer": f"{g['label']}：{quote}" + (f"（{shown}）" if shown else ""),
                         "amounts": amounts, "beneficiaries": sorted(g["beneficiaries"]),

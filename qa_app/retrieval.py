@@ -39,12 +39,13 @@ class RetrievalConfig:
     # question is answered when best BM25 ≥ abstain_bm25_high, or best dense ≥ abstain_dense_high, or dense ≥
     # abstain_dense_low with BM25 ≥ abstain_bm25; a Latin-script one when BM25 (after en_terms) ≥ abstain_bm25_latin;
     # without the dense encoder, when BM25 ≥ abstain_bm25_only.
-    abstain_bm25_high: float = 14.0
+    # (BM25 here is best score / ln(1 + clauses): qa_app.abstain.normalised_bm25)
+    abstain_bm25_high: float = 2.5
     abstain_dense_high: float = 0.905
-    abstain_dense_low: float = 0.87
-    abstain_bm25: float = 7.0
-    abstain_bm25_latin: float = 5.0
-    abstain_bm25_only: float = 7.0
+    abstain_dense_low: float = 0.875
+    abstain_bm25: float = 1.2
+    abstain_bm25_latin: float = 1.0
+    abstain_bm25_only: float = 1.2
     model: str | None = None  # None → POLICYKG_EMBED_MODEL or the converted multilingual-e5-small
     torch_threads: int | None = 1  # one query at a time: 1 thread is ~25 ms, 2 contend (0.2-0.8 s) on 2 cores
     synonyms_path: Path = RESOURCES / "synonyms.yaml"

@@ -105,7 +105,12 @@ def _no_duplication(results: list[dict], groups, rule: dict | None) -> list[dict
 
 def _level_key(measure: dict):
     """(clause, quantity, other conditions) for a measure that is one level of a tiered clause
-    (首次突破1亿元、5亿元、10亿元的，分别给予…), with its threshold value; None otherwise."""
+    (首次突破1亿元、5亿元、10亿元的，分别给予…), with its threshold value; None otherwise. A ladder the extractor
+    marked (`tiers`: threshold i ↔ amount i, other conditions shared) is grouped by its levels, ordered by threshold."""
+    tiers = measure.get("tiers")
+    if tiers and len({t["threshold"]["quantity"] for t in tiers}) == 1:
+        own = next(t for t in tiers if t["measure"] == measure["id"])
+        return ("tiers", tuple(t["measure"] for t in tiers)), own["threshold"]["value"]
     limits = [c for c in measure["conditions"] if c["kind"] == "threshold"]
     if len(limits) != 1:
         return None

@@ -95,10 +95,12 @@ def _profile_back(facts: dict):
     from decimal import Decimal
 
     from .profile import profile_from_dict
-    data = {k: v for k, v in facts.items() if k not in ("read_from_text",) and v not in (None, [], {})}
+    from dataclasses import replace
+    data = {k: v for k, v in facts.items() if k not in ("read_from_text", "evidence") and v not in (None, [], {})}
     data["quantities"] = {k: [Decimal(x) for x in v] if isinstance(v, list) else Decimal(v)
                           for k, v in facts.get("quantities", {}).items()}
-    return profile_from_dict(data, source="audit record")
+    # what a free-text description said of each condition (reasoner.evidence) is part of the decision too
+    return replace(profile_from_dict(data, source="audit record"), evidence=tuple(facts.get("evidence") or ()))
 
 
 def replay(turtle: str, graph: Graph, *, corpus_text: str | None = None,

@@ -182,8 +182,9 @@ def compute(measure: dict, profile, config: ReasonerConfig = ReasonerConfig()) -
     if units is None:
         if "negotiated" in {a["kind"] for a in amounts} and not text:
             return Award(None, cap, None, notes + (f"；上限 {money(cap)}" if cap is not None else ""), [], years)
-        shown = f"上限 {money(cap)}" if cap is not None else "无上限"
-        return Award(None, cap, None, (text + "；" if text else "无计算公式；") + shown + period, needs, years)
+        shown = f"上限 {money(cap)}" if cap is not None else "" if "uncapped" in {a["kind"] for a in amounts} else "无上限"
+        arithmetic = "；".join(p for p in (text or "无计算公式", shown) if p) + period
+        return Award(None, cap, None, arithmetic, needs, years)
     steps, bound, total = [], None, Decimal(0)
     for v in units:
         value = factor * v

@@ -5,12 +5,8 @@ A condition is `met`, `not_met` (stated as not met), `weak` (a clause says part 
 - Structured conditions (qualification, threshold, flag, industry of the dictionary; the role a measure pays)
   are judged from the facts reasoner.textprofile read, with those facts' spans.
 - Conditions written in words (text conditions, minted concepts, dictionary flags the description does not
-  name) are compared clause by clause: every content word of the condition must be said by one clause (its own
-  words, or words they imply: 拿到 → 获得, 一等奖 → 获奖; the dictionary's `evidence` data), at a level the
-  condition accepts (国际或国内空白 accepts 国内; 国家级 does not accept 市级; 市级及以上 accepts 国家级), with the
-  same polarity (注册地不在南沙), neither hedged nor lapsed (希望成为, 申请中, 曾经). A clause that covers only part
-  of the condition is `weak`, unless its e5 similarity to the condition reaches the calibrated threshold
-  (`evidence.paraphrase_threshold`). A condition holding an unread number is never met by words.
+  name) are compared clause by clause (reasoner.conditiontext); counts in words (引进了三家企业) go to the
+  quantity a measure counts when its label holds the same verb and thing.
 Precision first: only `met` changes the profile (confirms a text condition, sets a flag or qualification).
 
 Entry point: `with_evidence(profile, text, policy, *, config, similarity)` → Profile with `evidence`.
@@ -18,259 +14,17 @@ Entry point: `with_evidence(profile, text, policy, *, config, similarity)` → P
 """
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
-from functools import lru_cache
-from typing import Callable
 
-from kg_builder.lexicon import alternation, load_lexicon
+from kg_builder.lexicon import load_lexicon
 from kg_builder.mint import is_minted
 
+from .conditiontext import Clause, Similarity, clauses, condition_parts, judge, plain, similarities, strongest
 from .config import ReasonerConfig
 from .profile import Profile
-from .textcues import CLAUSE_END, SENTENCE_END
 
 STATES = ("met", "not_met", "weak", "unstated")
-RANK = {"met": 0, "not_met": 0, "weak": 1, "unstated": 2}
-Similarity = Callable[[list[str], list[str]], "object"]
-
-
-@lru_cache(maxsize=4)
-def _jieba(config: ReasonerConfig = ReasonerConfig()):
-    """A tokenizer of its own (the extractor adds the dictionary's terms, 市级及以上资金, to jieba's global one),
-    knowing the evidence words: levels and `evidence.words`."""
-    import jieba
-    jieba.setLogLevel(60)
-    tok = jieba.Tokenizer()
-    data = load_lexicon(config.lexicon_path).data.get("evidence") or {}
-    for w in [*(x for lv in data.get("levels") or [] for x in lv["words"]), *(data.get("words") or [])]:
-        if not re.search(r"[A-Za-z]", str(w)) and len(str(w)) > 1:
-            tok.add_word(str(w), freq=100000)
-    return tok
-
-
-def _plain(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
-
-
-@dataclass(frozen=True)
-class Words:
-    """The `evidence` data of the dictionary, compiled."""
-    implies: dict
-    implies_re: re.Pattern
-    levels: dict  # word -> rank
-    level_re: re.Pattern  # English level words
-    level_up: tuple
-    stop: frozenset
-    negations: frozenset
-    hedge_re: re.Pattern
-    weak: float
-    threshold: float
-    subjects: frozenset
-
-
-@lru_cache(maxsize=4)
-def words(config: ReasonerConfig) -> Words:
-    data = load_lexicon(config.lexicon_path).data.get("evidence") or {}
-    implies = {_plain(k): tuple(v) for k, v in (data.get("implies") or {}).items()}
-    levels = {_plain(w): rank for rank, lv in enumerate(data.get("levels") or []) for w in lv["words"]}
-    english = [w for w in levels if re.search(r"[a-z]", w)]
-    hedges = tuple(config.hedges) + tuple(config.lapses) + tuple(data.get("hedges") or ())
-    return Words(implies, re.compile(alternation(implies) or "(?!)", re.I), levels,
-                 re.compile(alternation(english) or "(?!)", re.I), tuple(_plain(w) for w in data.get("level_up") or ()),
-                 frozenset(_plain(w) for w in data.get("stopwords") or ()),
-                 frozenset(_plain(w) for w in data.get("negations") or ()),
-                 re.compile(alternation(hedges) or "(?!)", re.I),
-                 float(data.get("weak_coverage", 0.5)), float(data.get("paraphrase_threshold", 2.0)),
-                 frozenset(_plain(x) for x in data.get("subjects") or ()))
-
-
-def _tokens(text: str, keep: str = "") -> list[str]:
-    """Words of a text, without punctuation (`keep`: punctuation kept as words, e.g. the enumeration comma)."""
-    return [t for t in (_plain(t).strip() for t in _jieba().lcut(text))
-            if t and (t in keep or not re.fullmatch(r"[\W_]+", t))]
-
-
-def _levels_of(text: str, toks: list[str], w: Words) -> tuple[set[int], bool]:
-    """Levels named (Chinese as whole jieba tokens, English as whole words) and whether 及以上 follows one."""
-    found, up = set(), False
-    for i, t in enumerate(toks):
-        if t in w.levels and not re.search(r"[a-z]", t):
-            found.add(w.levels[t])
-            up |= any("".join(toks[i + 1:i + 4]).startswith(u) for u in w.level_up)
-    for m in w.level_re.finditer(_plain(text)):
-        found.add(w.levels[m.group().lower()])
-        up |= any(_plain(text)[m.end():m.end() + 12].strip().startswith(u) for u in w.level_up)
-    return found, up
-
-
-@dataclass(frozen=True)
-class Condition:
-    content: tuple[str, ...]  # every one must be said
-    levels: frozenset  # accepted levels; empty: the condition names none
-    negated: bool
-    numbered: bool  # holds a number the extractor did not read: never met by words
-    choices: tuple = ()  # enumerations (主板、创业板、中小板): one alternative (a tuple of words) must be said
-
-    @property
-    def size(self) -> int:
-        return len(self.content) + len(self.choices)
-
-    def covered(self, bag: str) -> int:
-        return sum(t in bag for t in self.content) + sum(any(all(t in bag for t in alt) for alt in group)
-                                                          for group in self.choices)
-
-
-@lru_cache(maxsize=4096)
-def condition_parts(text: str, config: ReasonerConfig = ReasonerConfig()) -> Condition:
-    w = words(config)
-    toks = _tokens(text)
-    skip = w.stop | w.negations | set(w.levels) | set(w.level_up) | {"以上", "及", "以下"}
-
-    def content_of(words):
-        return tuple(t for t in words if t not in skip and not re.fullmatch(r"[\d.]+", t))
-    choices, in_choice = _choices(_tokens(text, keep="、"), w, content_of)
-    # a level word heading an enumerated item (国内主板、创业板) names the item, not a level of the condition
-    named, up = _levels_of(text, [t if not (t in w.levels and nxt in in_choice) else "" for t, nxt in
-                                  zip(toks, toks[1:] + [""])], w)
-    accepted = set(named)
-    if up and named:
-        accepted |= {r for r in range(min(named), max(w.levels.values()) + 1)}
-    negated = any(t in w.negations for t in toks)
-    content = tuple(dict.fromkeys(t for i, t in enumerate(content_of(toks)) if t not in in_choice))
-    numbered = bool(re.search(r"\d|[一二三四五六七八九十百千万亿]+(?:元|年|家|个|人|万|亿|%)", text))
-    return Condition(content, frozenset(accepted), negated, numbered, choices)
-
-
-def _choices(toks: list[str], w: Words, content_of) -> tuple[tuple, set]:
-    """Enumerations of the condition: the words on either side of 、/或 (with a head noun such as 企业 after one),
-    as groups of alternatives; groups whose members are levels are left to the level check."""
-    groups, used, i = [], set(), 0
-    seps = {"、", "或", "或者"}
-    while i < len(toks):
-        if toks[i] not in seps or i == 0:
-            i += 1
-            continue
-        start = i - 1
-        group = [_item(toks, start, -1, w)]
-        while i < len(toks) and toks[i] in seps:
-            group.append(_item(toks, i + 1, 1, w))
-            i += 2 if i + 2 >= len(toks) or toks[i + 1] in w.stop else 2
-        alts = [content_of(a) for a in group if a]
-        if len(alts) >= 2 and any(alts) and not all(all(t in w.levels for t in a) for a in alts if a):
-            groups.append(tuple(alts))
-            used |= {t for a in alts for t in a}
-    return tuple(groups), used
-
-
-def _item(toks: list[str], at: int, step: int, w: Words) -> tuple:
-    """One enumerated item: the word at `at`, with the head noun (a stopword such as 企业) it shares."""
-    if not 0 <= at < len(toks):
-        return ()
-    if step < 0 and toks[at] in w.stop and at > 0:
-        return (toks[at - 1], toks[at])
-    if step > 0 and at + 1 < len(toks) and toks[at + 1] in w.stop:
-        return (toks[at], toks[at + 1])
-    return (toks[at],)
-
-
-@dataclass(frozen=True)
-class Clause:
-    start: int
-    end: int
-    text: str
-    bag: str  # the clause and the words it implies, plain
-    levels: frozenset
-    negated: bool
-    hedged: bool
-    subjects: frozenset  # bodies the clause speaks of (园区, 楼宇…)
-    masked: str = ""  # the text with names (国家高新技术企业) blanked, for level words
-
-
-def _pieces(text: str, pattern: re.Pattern) -> list[tuple[int, int]]:
-    out, pos = [], 0
-    for m in list(pattern.finditer(text)) + [None]:
-        end = m.start() if m else len(text)
-        piece = text[pos:end]
-        if piece.strip():
-            lead = len(piece) - len(piece.lstrip())
-            out.append((pos + lead, pos + lead + len(piece.strip())))
-        pos = m.end() if m else pos
-    return out
-
-
-def clauses(text: str, masks=(), config: ReasonerConfig = ReasonerConfig()) -> list[Clause]:
-    """The description's clauses, then each sentence of several clauses as one more unit (a condition may be
-    said across its clauses). `masks` (start, end) are names (国家高新技术企业) whose level words are not levels."""
-    w, out = words(config), []
-    spans = _pieces(text, CLAUSE_END)
-    spans += [s for s in _pieces(text, SENTENCE_END) if s not in spans]
-    for start, end in spans:
-        piece = text[start:end]
-        masked = "".join(" " if any(a <= start + i < b for a, b in masks) else ch for i, ch in enumerate(piece))
-        toks = _tokens(piece)
-        implied = [x for m in w.implies_re.finditer(masked) for x in w.implies[_plain(m.group())]]  # 单项冠军 is a name
-        levels, _ = _levels_of(masked, _tokens(masked), w)
-        out.append(Clause(start, end, piece, _plain(piece) + " " + "".join(implied), frozenset(levels),
-                          any(t in w.negations for t in toks), bool(w.hedge_re.search(piece)),
-                          frozenset(_said_as(t, w) for t in toks if t in w.subjects), masked))
-    return out
-
-
-def _said_as(word: str, w: Words) -> str:
-    """The policy's word for a body (park → 园区)."""
-    return next((x for x in w.implies.get(word, ()) if x in w.subjects), word)
-
-
-def judge(cond: Condition, clause: Clause, similarity: float | None, config: ReasonerConfig) -> tuple[str, float, str]:
-    """(state, coverage, how) of one clause against one condition."""
-    w = words(config)
-    if not cond.size:
-        return "unstated", 0.0, "the condition names nothing to compare"
-    coverage = cond.covered(clause.bag) / cond.size
-    if coverage < w.weak or clause.hedged:
-        return "unstated", coverage, "hedged or past" if clause.hedged and coverage >= w.weak else "not said"
-    if clause.negated and not cond.negated and cond.content and all(t in clause.bag for t in cond.content):
-        return "not_met", coverage, "denied"  # "没有上市" refutes every listed board
-    levels = clause.levels or _agency_levels(clause, cond, w)
-    if cond.levels and not levels:
-        return "weak", coverage, "level not stated"
-    if cond.levels and not (levels & cond.levels):
-        return "unstated", coverage, "another level"
-    if clause.subjects - {*cond.content, *(t for g in cond.choices for a in g for t in a)}:
-        return "weak", coverage, "said of another body"
-    full = coverage == 1.0
-    threshold = config.paraphrase_threshold if config.paraphrase_threshold is not None else w.threshold
-    para = similarity is not None and similarity >= threshold
-    if cond.numbered or not (full or para):
-        return "weak", coverage, "a number to check" if cond.numbered else "said in part"
-    state = "met" if clause.negated == cond.negated else "not_met"
-    return state, coverage, "words" if full else "paraphrase"
-
-
-def judge_text(description: str, condition: str, *, similarity: Similarity | None = None,
-               config: ReasonerConfig = ReasonerConfig(), threshold: float | None = None) -> tuple:
-    """(state, coverage, how, similarity, clause) of the description's strongest clause for one condition text.
-    `threshold` overrides the dictionary's paraphrase threshold (calibration)."""
-    cond, parts = condition_parts(condition, config), clauses(description, (), config)
-    sims = _similarities(parts, {condition: cond}, similarity, config)
-    if threshold is not None:
-        config = replace(config, paraphrase_threshold=threshold)
-    judged = [judge(cond, cl, sims.get((i, condition)), config) + (sims.get((i, condition)), cl)
-              for i, cl in enumerate(parts)]
-    return _best(judged) if judged else ("unstated", 0.0, "empty", None, None)
-
-
-def _agency_levels(clause: Clause, cond: Condition, w: Words) -> frozenset:
-    """A one-character level glued to an office or to the condition's own word: 市经信局, 经省商务部门, 区科委."""
-    heads = [*w.implies, *cond.content, *(t for g in cond.choices for a in g for t in a)]
-    singles = [x for x in w.levels if len(x) == 1]
-    if not singles or not heads:
-        return frozenset()
-    pattern = f"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[经由被在获向了的从和与及]))({alternation(singles)})(?={alternation(heads)})"
-    return frozenset(w.levels[m.group(1)] for m in re.finditer(pattern, clause.masked))
 
 
 def _worded(c: dict, profile: Profile) -> bool:
@@ -286,22 +40,13 @@ def _worded(c: dict, profile: Profile) -> bool:
     return False
 
 
-def _best(judged: list[tuple]) -> tuple:
-    """(state, coverage, how, similarity, clause) of the strongest clause; a condition stated both met and not met is only weak."""
-    said = {j[0] for j in judged if j[0] in ("met", "not_met")}
-    if len(said) == 2:
-        j = next(j for j in judged if j[0] == "met")
-        return ("weak", j[1], "stated both ways") + j[3:]
-    return min(judged, key=lambda j: (RANK[j[0]], -j[1], -(j[3] or 0)))
-
-
 def with_evidence(profile: Profile, text: str, policy, *, config: ReasonerConfig = ReasonerConfig(),
                   similarity: Similarity | None = None) -> Profile:
     masks = [(s["start"], s["end"]) for s in profile.sources if s["fact"].startswith("qualifications.")]
     parts = clauses(text, masks, config)
     todo = [(m, c) for m in policy.measures for c in m["conditions"] if _worded(c, profile)]
     conds = {c["text"]: condition_parts(c["text"], config) for _, c in todo}
-    sims = _similarities(parts, conds, similarity, config)
+    sims = similarities(parts, conds, similarity, config)
     evidence, confirmed = [], list(profile.confirmed)
     quals, flags = dict(profile.qualifications), dict(profile.flags)
     for m, c in todo:
@@ -310,7 +55,7 @@ def with_evidence(profile: Profile, text: str, policy, *, config: ReasonerConfig
                   for i, cl in enumerate(parts)]
         if not judged:
             continue
-        state, coverage, how, sim, cl = _best(judged)
+        state, coverage, how, sim, cl = strongest(judged)
         if state == "unstated":
             continue
         evidence.append(_record(m, c, state, cl, coverage, how, sim))
@@ -341,7 +86,7 @@ def _counts(profile: Profile, policy, quantities: dict, config) -> list[dict]:
             if not cid or (cid in profile.quantities):
                 continue
             try:
-                label = _plain(lex.concept(cid).zh)
+                label = plain(lex.concept(cid).zh)
             except KeyError:
                 continue
             hit = next((s for s in counts if s["verb"] in label and (s["what"] in label or label.endswith(s["what"][-2:]))), None)
@@ -359,21 +104,6 @@ def _status_said(cl: Clause, c: dict, profile: Profile) -> bool:
     """The clause holds a status word (新认定, 今年新被评为…) matching the condition's status."""
     return bool(c.get("status")) and any(s.get("status") and s["value"] == c["status"] and cl.start <= s["start"] < cl.end
                                          for s in profile.sources)
-
-
-def _similarities(parts: list[Clause], conds: dict, similarity: Similarity | None, config) -> dict:
-    """e5 similarity of the pairs a paraphrase could decide: covered in part, not fully."""
-    if similarity is None or not parts or not conds:
-        return {}
-    w = words(config)
-    pairs = [(i, t) for t, cond in conds.items() if cond.size and not cond.numbered for i, cl in enumerate(parts)
-             if w.weak <= cond.covered(cl.bag) / cond.size < 1.0 and not cl.hedged]
-    if not pairs:
-        return {}
-    rows = sorted({i for i, _ in pairs})
-    cols = sorted({t for _, t in pairs})
-    matrix = similarity([parts[i].text for i in rows], cols)
-    return {(i, t): float(matrix[rows.index(i)][cols.index(t)]) for i, t in pairs}
 
 
 def _span(start: int, end: int, quote: str) -> dict:

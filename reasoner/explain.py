@@ -88,7 +88,9 @@ def missing_fact(c: dict | None, measure: dict, profile) -> str:
         return f"是否{zh(c['concepts'][0])}" if c.get("concepts") else f"需确认：{c['text']}"
     if kind == "industry":
         return "所属行业（GB/T 4754门类）"
-    return f"需确认：{c['text']}"
+    source = c.get("citation", {}).get("document")
+    elsewhere = source and measure.get("document") and source != measure["document"]  # an application guide's
+    return f"需确认：{c['text']}" + (f"（见{source}）" if elsewhere else "")
 
 
 def missing_field(c: dict | None) -> str:

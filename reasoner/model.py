@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg_builder.cache import memo
+from kg_builder.cache import graph_key, memo
 from kg_builder.views import PREFIXES, measures_json, minted_concepts
 
 from .config import ReasonerConfig
@@ -46,6 +46,7 @@ def load_policy(graph: Graph, *, config: ReasonerConfig = ReasonerConfig()) -> P
     if hit and hit[0] is graph and hit[1] == len(graph):
         return hit[2]
     policy = memo(graph, "policy", lambda: _read(graph), packages=(PACKAGE,))  # on disk for cached graphs
+    policy.cache_key = graph_key(graph)  # what the compiled checks are cached under (reasoner.fast)
     from kg_builder.mint import register
     for c in policy.concepts:  # a policy read back from the disk cache: its minted concepts known here too
         register(c.scheme, c.id, c.zh, c.unit)

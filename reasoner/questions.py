@@ -18,7 +18,7 @@ from kg_builder.lexicon import load_lexicon
 
 from .awards import compute
 from .config import ReasonerConfig
-from .evidence import condition_parts
+from .conditiontext import condition_parts
 from .explain import missing_field
 from .profile import Profile
 

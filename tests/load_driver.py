@@ -1,7 +1,8 @@
 """Drive a running policykg app with many concurrent sessions over Streamlit's own websocket protocol
 (`/_stcore/stream`, BackMsg / ForwardMsg protobufs), the way a browser tab does, without a browser.
 
-Each session opens the question page, then repeats (at most `rounds` times, and never past `seconds`): ask a
+Each session opens the question page, then runs at most `rounds` rounds (none starts after `seconds`; each step
+is bounded by `step_timeout`): ask a
 question (the form "ask"), check a profile (the form "profile"), and run a console query on the audit page
 (a COUNT of the graph; every `update_every`-th session-round also tries an INSERT, which must be refused). A step is
 an error when the page shows an exception, when the expected output is missing (an answer's quote, the
@@ -102,7 +103,7 @@ async def _session(n: int, url: str, report: Report, *, rounds: int, stop_at: fl
         check_submit = next(i for i in ids if "FormSubmitter:profile" in i)
         report.sessions += 1
         for r in range(rounds):
-            if time.monotonic() > stop_at:
+            if r and time.monotonic() > stop_at:  # the first round always runs, no new round after the deadline
                 return
             q = QUESTIONS[(n + r) % len(QUESTIONS)]
             t = time.monotonic()

@@ -103,6 +103,13 @@ def _kinds(sentence: str) -> list[tuple]:
     ("对获得省级资金扶持的企业，按上级资金的30%给予配套支持。", ("match_ratio", "0.3", None, None, None)),
     # no fixed amount / no cap
     ("对特别重大的招商项目，采取一企一策方式支持。", ("negotiated", None, None, None, None)),
+    ("每年安排1000万元专项资金，对评选出的优秀企业给予奖励。", ("negotiated", None, None, None, None)),  # a pool
+    ("对经评审认定的服务机构，给予10-50万元的奖励。", ("negotiated", None, None, None, None)),  # a range, then max 50万
+    # period limits and caps written after the number
+    ("对入驻的企业，连续两年给予房租50%的补贴。", ("max_years", "2", None, None, None)),
+    ("对新增贷款贴息，贴息金额以200万元为上限。", ("max_total", "2000000", None, None, "CNY")),
+    # a per-object cap: each ship, not the total
+    ("对船舶更新改造的企业，按改造费用的10%给予补贴，单船补贴不超过20万元。", ("ratio", "0.1", None, None, None)),
 ])
 def test_amount_kind_of_a_sentence(sentence, want):
     kind, value, per, unit, currency = want
@@ -139,9 +146,15 @@ def test_position_paired_percent_ladder():
     """'增长达到10%、16%、22%、28%以上的，分别按照…的10%、20%、30%、40%' → one measure per level, threshold i ↔ ratio i."""
     result = build_graph("测试办法\n\n第一条 对年度销售额同比增长达到10%、16%、22%、28%以上的企业，分别按照其年度对我区经济贡献的"
                          "10%、20%、30%、40%予以奖励。\n", config=BuildConfig(apply_reviews=False))
+    measures = measures_json(result.graph, result.doc_id)
     levels = [([c["value"] for c in m["conditions"] if c["kind"] == "threshold"], [a["value"] for a in m["amounts"]])
-              for m in measures_json(result.graph, result.doc_id)]
-    assert levels == [([Decimal(t)], [Decimal(r)]) for t, r in (("0.1", "0.1"), ("0.16", "0.2"), ("0.22", "0.3"), ("0.28", "0.4"))]
+              for m in measures]
+    pairs = (("0.1", "0.1"), ("0.16", "0.2"), ("0.22", "0.3"), ("0.28", "0.4"))
+    assert levels == [([Decimal(t)], [Decimal(r)]) for t, r in pairs]
+    # each level shows the whole ladder (`tiers`): threshold i ↔ amount i
+    assert [(t["threshold"]["value"], t["amounts"][0]["value"]) for t in measures[0]["tiers"]] == \
+        [(Decimal(t), Decimal(r)) for t, r in pairs]
+    assert all(m["tiers"] == measures[0]["tiers"] for m in measures)
 
 
 def test_schedule_in_other_words():
@@ -177,3 +190,26 @@ def test_award_in_usd_needs_the_users_rate():
     assert compute(m, Profile()).estimate is None
     assert "exchange_rates.USD" in [f for _, f in compute(m, Profile()).needs]
     assert compute(m, Profile(exchange_rates={"USD": Decimal("7.1")})).estimate == Decimal("710000")
+
+
+def test_answers_show_amounts_without_a_number():
+    """The app's answer text names 一事一议 / 上不封顶 by their words and a rate with what it is paid per."""
+    from qa_app.answer import amount_text
+    cite = {"quote": "根据具体情况研究确定"}
+    assert amount_text({"kind": "negotiated", "value": None, "citation": cite}) == "无固定金额（根据具体情况研究确定）"
+    assert amount_text({"kind": "rate", "value": Decimal(3000), "unit": "元/辆", "citation": cite}) == "单价 3000元/辆"
+    assert amount_text({"kind": "fixed", "value": Decimal(100000), "currency": "USD", "citation": cite}) == "定额 100000 USD"
+
+
+def test_award_range_and_per_ship_cap():
+    """'给予10-50万元的奖励': no fixed amount, at most 50万元; '单船补贴不超过20万元' caps each ship."""
+    kinds = [(k, v) for k, v, *_ in _kinds("对经评审认定的服务机构，给予10-50万元的奖励。")]
+    assert kinds == [("negotiated", None), ("max_total", Decimal(500000))]
+    kinds = [(k, v) for k, v, *_ in _kinds("对船舶更新改造的企业，按改造费用的10%给予补贴，单船补贴不超过20万元。")]
+    assert kinds == [("ratio", Decimal("0.1")), ("max_per_item", Decimal(200000))]
+
+
+def test_a_ceiling_before_a_ratio_on_another_number_does_not_cap_it():
+    """'不超过2000万元的企业按研发费用的30%': 不超过 binds 2000万元, the ratio stays a ratio."""
+    kinds = [(k, v) for k, v, *_ in _kinds("年营业收入不超过2000万元的企业按研发费用的30%给予补贴。")]
+    assert ("ratio", Decimal("0.3")) in kinds and not any(k == "max_ratio" for k, _ in kinds)

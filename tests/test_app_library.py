@@ -1,5 +1,5 @@
-"""The app over a folder of documents (AppTest): the home page lists them, the self-check page filters by
-document, every card names its document, eligible cards show the guide's window and checklist."""
+"""The app over a folder of documents (AppTest): the self-check page filters by document, every card names its
+document, eligible cards show the guide's window and checklist."""
 from __future__ import annotations
 
 import shutil
@@ -12,7 +12,6 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 P1 = str(ROOT / "qa_app" / "pages" / "1_政策问答与资格自测.py")
-HOME = str(ROOT / "qa_app" / "app.py")
 FILES = ["tests/data/policies/digital_economy.txt", "tests/data/policies/digital_economy.meta.yaml",
          "tests/data/policies/talent_incubator.txt", "tests/data/library/binhe/binhe_gaoqi_guide.txt",
          "tests/data/library/binhe/binhe_gaoqi_guide.meta.yaml"]
@@ -47,14 +46,6 @@ def ok(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
-def test_home_lists_every_document_with_its_kind():
-    at = run(HOME)
-    ok(at)
-    table = at.dataframe[0].value
-    assert set(table["id"]) == {"digital_economy", "talent_incubator", "binhe_gaoqi_guide"}
-    assert dict(zip(table["id"], table["类型"]))["binhe_gaoqi_guide"] == "guide"
-
-
 def test_eligible_card_names_its_document_and_shows_the_guides_window_and_checklist():
     facts = {"id": "form", "qualifications": {"HighTechEnterprise": "new"}, "confirmed": ["digital_economy/3.2-1"]}
     at = run(P1, profile_facts=facts, profile_as_of=None)
@@ -73,7 +64,7 @@ def test_document_filter_restricts_questions_and_checks():
     at = run(P1)
     ok(at)
     at.multiselect(key="doc_filter").set_value(["talent_incubator"])
-    at.text_input(key="question").input("奖励")
+    at.text_input(key="question").input("国家级科技企业孵化器运营机构有什么奖励")
     at.button[0].click().run()
     ok(at)
     answers = at.session_state["answers"]["answers"]

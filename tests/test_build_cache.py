@@ -134,3 +134,38 @@ def test_cli_serves_a_changed_text_not_the_cached_one(tmp_path):
     second = measures()
     values = {Decimal(str(a["value"])) for m in json.loads(second) for a in m["amounts"]}
     assert second != first and 700000 in values
+
+
+def test_compiled_checks_are_kept_beside_the_graph_and_equal_fresh_ones(env):
+    from reasoner import fast
+    from reasoner.model import _read, load_policy
+
+    result = cache.cached_build(env.text, config=env.config)
+    policy = load_policy(result.graph)
+    assert policy.cache_key == cache.graph_key(result.graph) is not None
+    compiled = fast.compile_checks(policy)
+    assert list((cache.cache_root() / "derived").glob("checks.*.pickle"))
+    fresh = fast.compile_shapes(fast.shapes_graph(_read(result.graph)))
+    assert (compiled.query, compiled.keys) == (fresh.query, fresh.keys)
+
+
+def test_minted_concepts_come_back_with_a_cached_graph(env, monkeypatch):
+    """A concept the text minted (kg_builder.mint) is found by Lexicon.concept after a cache read, as after a build."""
+    from kg_builder import mint
+    from kg_builder.lexicon import load_lexicon
+
+    monkeypatch.setattr(mint, "_REGISTRY", {})
+    counting = build_module.build_source
+
+    def minting_build(path, *, config=BuildConfig()):  # as a text naming a quantity the dictionary lacks
+        mint.mint("quantity", "年度销售额", "CNY")
+        return counting(path, config=config)
+    monkeypatch.setattr(build_module, "build_source", minting_build)
+    cache.cached_build(env.text, config=env.config)
+    minted = mint.registered()
+    assert any(c.zh == "年度销售额" for c in minted)
+    monkeypatch.setattr(mint, "_REGISTRY", {})  # a new process
+    cache.cached_build(env.text, config=env.config)
+    assert len(env.builds) == 1 and mint.registered() == minted
+    lexicon = load_lexicon(env.config.lexicon_path)
+    assert all(lexicon.concept(c.id) == c for c in minted)

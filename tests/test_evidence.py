@@ -7,7 +7,8 @@ import pytest
 from benchmarks.eval_evidence import check_descriptions, descriptions, judge_pairs, pairs, scores, set_scores
 from kg_builder.mint import mint
 from reasoner.assess import assess
-from reasoner.evidence import judge_text, with_evidence
+from reasoner.conditiontext import judge_text
+from reasoner.evidence import with_evidence
 from reasoner.model import Policy, load_policy
 from reasoner.questions import apply_answer, next_questions
 from reasoner.textprofile import profile_from_text

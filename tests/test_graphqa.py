@@ -17,18 +17,11 @@ CASES = yaml.safe_load((ROOT / "tests/data/graphqa_lists.yaml").read_text(encodi
 
 @pytest.fixture(scope="session")
 def corpus():
-    """The union graph of every policy in corpus/ (guides hold no measures) and each document's text."""
-    from rdflib import Graph
+    """The library graph of corpus/ (one graph, every document) and each document's text."""
+    from kg_builder.library import build_library
 
-    from benchmarks.eval_abstain import policy_files
-    from kg_builder.build import build_source
-
-    graph, texts = Graph(), {}
-    for path in policy_files(ROOT / "corpus"):
-        result = build_source(path)
-        graph += result.graph
-        texts[result.doc_id] = result.text
-    return graph, texts
+    library = build_library(ROOT / "corpus")
+    return library.graph, {i: d.text for i, d in library.documents.items()}
 
 
 def _case(c):

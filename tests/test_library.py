@@ -144,7 +144,9 @@ def test_one_profile_across_the_corpus_gets_results_from_every_document_it_quali
     from reasoner.library import assess_library
     from reasoner.profile import profile_from_dict
     profile = profile_from_dict({"id": "p", "qualifications": {"HighTechEnterprise": "new", "NationalIncubator": "new"},
-                                "roles": ["运营机构"]})
+                                 "roles": ["运营机构"],  # the applicability words of each text, confirmed
+                                 "confirmed": ["xicheng_measures_draft/4.1-1", "digital_economy/3.2-1",
+                                               "talent_incubator/2-1"]})
     report = assess_library(profile, three)
     eligible = {(r["document"], r["clause"]) for r in report["results"] if r["status"] == "eligible"}
     assert {("xicheng_measures_draft", "4.1"), ("digital_economy", "3.2"), ("talent_incubator", "2")} <= eligible
@@ -196,7 +198,8 @@ def test_as_of_checks_the_version_in_force_that_day(tmp_path):
     _version(tmp_path, "de_final", text.replace("20万元", "30万元", 1), title="数字经济措施", status="正式文本",
              date_in_force="2027-01-01", replaces="de_draft", note="made-up test version")
     lib = build_library(tmp_path)
-    profile = profile_from_dict({"id": "p", "qualifications": {"HighTechEnterprise": "new"}})
+    profile = profile_from_dict({"id": "p", "qualifications": {"HighTechEnterprise": "new"},
+                                 "confirmed": ["de_draft/3.2-1", "de_final/3.2-1"]})
     before = assess_library(profile, lib, as_of=date(2026, 12, 1))
     after = assess_library(profile, lib, as_of=date(2027, 2, 1))
     latest = assess_library(profile, lib)
@@ -286,3 +289,30 @@ def test_a_citation_by_document_number_alone_resolves_through_the_metadata(tmp_p
     [c] = build_library(tmp_path).citations["by_number_guide"]
     assert (c["number"], c["document"], c["clause"]) == ("滨经信〔2025〕3号", "digital_economy", "4")
     assert c["citation"]["quote"] == "滨经信［2025］3号文第四条"
+
+
+def test_one_profile_across_the_shipped_corpus(library):
+    """A profile built to meet one measure in each of three real texts (their applicability words confirmed):
+    results from exactly those documents, and the 商贸 guide's checklist on the measure it implements."""
+    from reasoner.library import assess_library
+    from reasoner.profile import profile_from_dict
+    facts = {"id": "p", "qualifications": {"HighTechEnterprise": "new"}, "quantities": {"salesAmount": 40000000},
+             "confirmed": ["xicheng_measures_draft/4.1-1", "nansha_xianjin_zhizao_jianzhu_2017/3.3-2",
+                           "nansha_shangmao_2017/4.2-1"]}
+    first = assess_library(profile_from_dict(facts), library)
+    [pending] = [r for r in first["results"] if r["measure"] == "nansha_shangmao_2017/4.2-1"]
+    assert pending["status"] == "needs_info" and pending["checklist"]  # 零售额同比增长 not given yet
+    facts["quantities"].update({f: 0.2 for f in pending["missing_fields"] if f != "confirmed"})  # +20%
+    report = assess_library(profile_from_dict(facts), library)
+    eligible = {r["measure"] for r in report["results"] if r["status"] == "eligible"}
+    assert {"xicheng_measures_draft/4.1-1", "nansha_xianjin_zhizao_jianzhu_2017/3.3-2",
+            "nansha_shangmao_2017/4.2-1"} <= eligible
+    assert {m.split("/")[0] for m in eligible} == {"xicheng_measures_draft", "nansha_xianjin_zhizao_jianzhu_2017",
+                                                   "nansha_shangmao_2017"}
+    [r] = [r for r in report["results"] if r["measure"] == "nansha_shangmao_2017/4.2-1"]
+    guide = library.documents[SHANGMAO_GUIDE].text
+    assert r["guides"][0]["document"] == SHANGMAO_GUIDE and len(r["checklist"]) == 8
+    assert all(guide[i["citation"]["start"]:i["citation"]["end"]] == i["item"] for i in r["checklist"])
+    assert r["application_window"]["opens"] == "2018-06-13" and r["office"]["text"].startswith("广州南沙开发区政策兑现窗口")
+    totals = {g["document"]: g["total_estimate_yuan"] for g in report["documents"]}
+    assert totals["xicheng_measures_draft"] == Decimal(300000) and totals["nansha_xianjin_zhizao_jianzhu_2017"] == Decimal(5000000)

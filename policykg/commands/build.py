@@ -8,7 +8,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from kg_builder.build import gc_paused
 from kg_builder.errors import PolicyInputError
+from kg_builder.oxstore import write
+from kg_builder.qnames import use_known_prefixes
 from policykg import corpusargs
 
 
@@ -20,6 +23,11 @@ def add_parser(sub):
 
 
 def run(args) -> int:
+    with gc_paused():  # one pass over a large graph: the cyclic collector's rescans only add time
+        return _run(args)
+
+
+def _run(args) -> int:
     started = time.perf_counter()
     print(f"[1/4] parsing and extracting {args.corpus}", file=sys.stderr)
     library = corpusargs.library(args)
@@ -50,12 +58,12 @@ def _write_policy(result, out: Path) -> None:
     from reasoner.shapes import shapes_graph
     ttl, jsonld = out / f"{result.doc_id}.ttl", out / f"{result.doc_id}.jsonld"
     print(f"[2/4] writing {ttl} and {jsonld}", file=sys.stderr)
-    result.graph.serialize(ttl, format="turtle")
-    result.graph.serialize(jsonld, format="json-ld", auto_compact=True)
+    write(result.graph, ttl, "turtle")
+    write(result.graph, jsonld, "json-ld")
     shapes, query = out / f"{result.doc_id}.shapes.ttl", out / f"{result.doc_id}.checks.rq"
     print(f"[3/4] writing {shapes} (SHACL, pyshacl reference) and {query} (the same checks as SPARQL)", file=sys.stderr)
     policy = load_policy(result.graph)
-    shapes_graph(policy).serialize(shapes, format="turtle")
+    use_known_prefixes(shapes_graph(policy)).serialize(shapes, format="turtle")
     compiled = compile_checks(policy)
     legend = "".join(f"# ?k {k}: {check} {outcome}\n" for k, (check, outcome) in enumerate(compiled.keys))
     query.write_text("# Eligibility checks of reasoner.shapes compiled to SPARQL 1.1 (reasoner.fast); per enterprise,\n"

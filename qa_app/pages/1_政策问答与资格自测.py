@@ -46,6 +46,13 @@ def ask_section(lang, loaded, documents):
     result = st.session_state.get("answers")
     if result is None:
         return
+    if result.get("abstained"):
+        st.info(t("abstained", lang))
+        st.caption(result.get("abstain_reason", ""))
+        return
+    if qa.is_table_answer(result):
+        table_answer(lang, result)
+        return
     if not result["answers"]:
         st.info(t("no_results", lang))
     if result.get("note"):  # off-topic question, or what the eligibility check could not read
@@ -64,6 +71,29 @@ def ask_section(lang, loaded, documents):
             st.write(a["answer"])
             with st.expander(t("source", lang)):
                 source_view(loaded.text_of(a["citation"]["document"]), a["citation"])
+
+
+def table_answer(lang, result):
+    """Lists and aggregates: every matching clause as a table, the value, and the SPARQL that produced them."""
+    if result.get("value") is not None:
+        st.metric(t("value", lang), yuan_or_plain(result))
+    st.caption(t("graph_answer", lang).format(n=len(result["answers"])))
+    if result["answers"]:
+        st.dataframe(pd.DataFrame(qa.answer_rows(result)), hide_index=True, use_container_width=True)
+    else:
+        st.info(t("no_results", lang))
+    with st.expander(t("query", lang)):
+        st.code(result["query"], language="sparql")
+
+
+def yuan_or_plain(result):
+    """A count as is; a sum or highest/lowest award in 万元/元; a ratio as a fraction."""
+    from decimal import Decimal
+
+    value = Decimal(result["value"])
+    if result.get("aggregate") == "count" or (value < 1 and value != 0):
+        return result["value"]
+    return yuan(value)
 
 
 def profile_form(lang, fields, lex):
@@ -225,6 +255,8 @@ def body():
     st.sidebar.toggle(t("auditor", lang), key="auditor")
     _, loaded, lex = cache.current(one_document=False)
     st.title(t("p1", lang))
+    meta = loaded.build.meta
+    st.caption(f"{meta.get('title_en' if lang == 'en' else 'title') or loaded.build.doc_id} · {meta.get('status') or '—'}")
     documents = document_filter(lang, loaded)
     ask_section(lang, loaded, documents)
     st.divider()

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from qa_app.ui import cache, review
+from qa_app.ui import cache, review, versions
 from qa_app.ui.guard import guarded
 from qa_app.ui.i18n import t
 from qa_app.ui.text import highlight_md
@@ -83,6 +83,31 @@ def body():
                 st.dataframe(pd.DataFrame(rep["rows"]), hide_index=True)
     st.subheader("审核 / review")
     edit_form(lang, cfg, loaded, view)
+    compare_versions(cfg)
+
+
+def compare_versions(cfg):
+    """Two documents (e.g. the 征求意见稿 and the final text) → measures added, removed, changed, with quotes."""
+    st.subheader("版本比较 / compare versions")
+    docs = versions.documents(cfg.corpus)
+    if len(docs) < 2:
+        st.caption("语料目录中只有一个文件 / only one document in the corpus folder")
+        return
+    names = list(docs)
+    c1, c2 = st.columns(2)
+    old = c1.selectbox("旧版本 / old", names, key="diff_old")
+    new = c2.selectbox("新版本 / new", names, index=1, key="diff_new")
+    if st.button("比较 / compare", key="diff_run"):
+        st.session_state["diff_report"] = versions.diff(docs[old], docs[new])
+    report = st.session_state.get("diff_report")
+    if not report:
+        return
+    st.write(f"{report['old']['document']} → {report['new']['document']}：新增 {len(report['added'])}，"
+             f"删除 {len(report['removed'])}，修改 {len(report['changed'])}，未变 {report['unchanged']}")
+    if report["added"] or report["removed"] or report["changed"]:
+        st.dataframe(pd.DataFrame(versions.rows(report)), hide_index=True)
+    else:
+        st.info("两个版本的措施相同 / no measure differs")
 
 
 guarded(body)

@@ -54,6 +54,9 @@ LABELS = {
     "bad_rows": ("{n} 行无法读取，见结果表的 error 列；其余各行已检查。",
                  "{n} rows could not be read (see the error column); the other rows were checked."),
     "checked": ("已检查 {n} 行", "{n} rows checked"),
+    "abstained": ("本库政策未涉及", "本库政策未涉及 (the policies in this library do not cover this question)"),
+    "value": ("答案", "Answer"),
+    "graph_answer": ("知识图谱查询：共 {n} 条条款", "Answered from the knowledge graph: {n} clauses"),
 }
 
 

@@ -35,6 +35,24 @@ def answer(question: str, loaded, *, k: int = 3, documents=()) -> dict:
     return ask(question, index=loaded.index, k=k, documents=tuple(documents))
 
 
+def answer_rows(result: dict) -> list[dict]:
+    """The table of a list or aggregate answer: one row per clause, with its document's short title, label,
+    the amounts the graph read (matching the question) and the verbatim quote."""
+    from decimal import Decimal
+
+    from qa_app.answer import amount_text
+
+    return [{"文件 / document": a.get("document_title") or a.get("document", ""), "条款 / clause": a["label"],
+             "金额 / amount": "；".join(dict.fromkeys(
+                 amount_text({"kind": x["kind"], "value": None if x["value"] is None else Decimal(x["value"]),
+                              "citation": {"quote": "…"}}) for x in a.get("amounts", []))),
+             "原文 / quote": a["quote"]} for a in result["answers"]]
+
+
+def is_table_answer(result: dict) -> bool:
+    return result.get("kind") in ("list", "aggregate") and bool(result.get("query"))
+
+
 def check(profile: dict, loaded, *, same_project=(), as_of=None, documents=()) -> dict:
     """`profile` in reasoner.schema's shape; `same_project` one group of measure ids marked as one project;
     `as_of` the day checked against the policy's in-force dates (report["policy"]); over every policy of the
