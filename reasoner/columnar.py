@@ -206,7 +206,9 @@ def _award(m: dict, i: int, facts: _Facts, config: ReasonerConfig) -> tuple[str,
     for a in m["amounts"]:
         if a["kind"] not in CAPS + FORMULAS + ("max_years",):
             raise Unsupported(f"{m['id']}: amount kind {a['kind']!r} is not compiled")
-        if set(a) - KNOWN_AMOUNT_KEYS:
+        if a.get("currency", "CNY") != "CNY":
+            raise Unsupported(f"{m['id']}: an amount in {a['currency']} (converted by the Python path)")
+        if set(a) - KNOWN_AMOUNT_KEYS - {"currency"}:
             raise Unsupported(f"{m['id']}: amount fields {sorted(set(a) - KNOWN_AMOUNT_KEYS)} are not compiled")
     formula = next((a for a in m["amounts"] if a["kind"] in FORMULAS), None)
     if formula is None or formula["kind"] == "fixed":  # no profile fact involved: Python computes it once
@@ -219,6 +221,8 @@ def _award(m: dict, i: int, facts: _Facts, config: ReasonerConfig) -> tuple[str,
         bases = [formula.get("base_quantity")]
     else:
         bases = _rate_bases(formula, config) or [None]
+    if not all(b is None or isinstance(b, str) for b in bases):
+        raise Unsupported(f"{m['id']}: rate bases {bases} are not compiled")
     if _scale(factor) + INPUT_SCALE * len(bases) > MAX_SCALE:
         raise Unsupported(f"{m['id']}: {factor} × {len(bases)} quantities needs more than {MAX_SCALE} decimals")
     cols = [facts.column(URIRef(FACT_NS["quantity"] + b)).name if b else None for b in bases]

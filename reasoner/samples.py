@@ -26,7 +26,7 @@ def _bases(policy, config: ReasonerConfig) -> dict:
         for a in m["amounts"]:
             names = [a.get("base_quantity")] if a["kind"] in ("ratio", "match_ratio") else \
                 _rate_bases(a, config) if a["kind"] == "rate" else []
-            for b in filter(None, names):
+            for b in (n for n in names if isinstance(n, str)):
                 vals = out.setdefault(b, {Decimal(1000000)})
                 vals |= {(c / a["value"]).quantize(Decimal(1)) for c in caps if a["value"]}
     return {k: sorted(v) for k, v in out.items()}

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import XICHENG
 from reasoner.tabular import run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
-ROWS = 3000
+ROWS = 6000
 
 
 def _registry(path: Path) -> None:
@@ -27,16 +28,16 @@ def _registry(path: Path) -> None:
 
 def _start(src: Path, out: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "policykg.cli", "check", str(src), "--out", str(out),
-                             "--chunk", "200"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             "--chunk", "200", "--corpus", str(XICHENG)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def _wait_for_partial(out: Path, proc: subprocess.Popen, timeout: float = 120) -> Path:
+def _wait_for_partial(out: Path, proc: subprocess.Popen, timeout: float = 300) -> Path:
     end = time.monotonic() + timeout
     while time.monotonic() < end and proc.poll() is None:
-        parts = [p for p in out.parent.glob(f".{out.name}.*.part") if p.stat().st_size > 0]
+        parts = list(out.parent.glob(f".{out.name}.*.part"))
         if parts:
             return parts[0]
-        time.sleep(0.02)
+        time.sleep(0.005)
     raise AssertionError(f"no partial output appeared (exit {proc.poll()})")
 
 
