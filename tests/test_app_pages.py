@@ -125,7 +125,9 @@ def test_empty_question_warns_instead_of_answering():
     assert at.warning and "请输入问题" in at.warning[0].value
 
 
-def _fill_profile(at, held=(), new=(), **amounts):
+def _fill_profile(at, held=(), new=(), confirmed=(), **amounts):
+    if confirmed:  # text conditions the enterprise confirms (第十条（一）'s 获得北京市认定)
+        at.multiselect(key="confirm_text").set_value(list(confirmed))
     if held:
         at.multiselect(key="q_held").set_value(list(held))
     if new:
@@ -138,6 +140,8 @@ def _fill_profile(at, held=(), new=(), **amounts):
 
 def test_foreign_rd_centre_with_12m_municipal_funds_is_capped_at_5m_by_article_10_item_1():
     at = _fill_profile(run(P1), held=["ForeignRDCenter"], municipalFunds="12000000")
+    assert at.session_state["last_result"]["total_estimate_yuan"] is None  # 获得北京市认定 not yet confirmed
+    at = _fill_profile(at, confirmed=["xicheng_measures_draft/10.1-1"])
     no_errors(at)
     out = texts(at)
     assert "第十条（一）" in out
@@ -201,7 +205,7 @@ def test_two_reviewers_on_the_same_file_conflict_instead_of_overwriting(review_d
 
 
 def test_audit_trace_shows_quote_facts_arithmetic_and_hashes():
-    at = _fill_profile(run(P1), held=["ForeignRDCenter"], municipalFunds="12000000")
+    at = _fill_profile(run(P1), held=["ForeignRDCenter"], confirmed=["xicheng_measures_draft/10.1-1"], municipalFunds="12000000")
     result = at.session_state["last_result"]
     at3 = run(P3, last_result=result)
     no_errors(at3)

@@ -10,6 +10,8 @@ import yaml
 from kg_builder.build import build_source
 from kg_builder.config import DEFAULT_CORPUS
 from reasoner.assess import assess, eligible_by_clause
+from reasoner.evidence import with_evidence
+from reasoner.model import load_policy
 from reasoner.textprofile import profile_from_text
 
 DEV = Path(__file__).resolve().parent / "data/devset" / "profiles.json"  # copy of ../shared/dev (test_devset_copy)
@@ -36,4 +38,5 @@ def test_english_dev_profile(case, graph):
     english = profile_from_text(case["text"])
     assert _facts(english) == _facts(profile_from_text(chinese["text"]))
     want = {k: None if v is None else Decimal(str(v)) for k, v in chinese["eligible"].items()}
+    english = with_evidence(english, case["text"], load_policy(graph))  # what it says of each condition, as check --text
     assert eligible_by_clause(assess(english, graph)) == want

@@ -96,7 +96,7 @@ def yuan_or_plain(result):
     return yuan(value)
 
 
-def profile_form(lang, fields, lex):
+def profile_form(lang, fields, lex, measures=()):
     quals = [f for f in fields if f.scheme == "qualification"]
     names = {f.id: f.label(lang) for f in quals}
     values = {}
@@ -117,9 +117,16 @@ def profile_form(lang, fields, lex):
             industries = {c.id: c.zh if lang == "zh" else c.en for c in lex.of("industry")}
             values["industry"] = st.selectbox("所属行业 (GB/T 4754)", ["", *industries], key="industry",
                                               format_func=lambda k: industries.get(k, "—"))
+            # conditions the text states in words: the enterprise confirms them itself (a measure id confirms
+            # every text condition of that measure)
+            worded = {m["id"]: f"{m['label']}：" + "；".join(c["citation"]["quote"] for c in m["conditions"]
+                                                        if c["kind"] == "text")
+                      for m in measures if any(c["kind"] == "text" for c in m["conditions"])}
+            confirmed = st.multiselect(t("confirm_text", lang), list(worded), format_func=worded.get,
+                                       key="confirm_text")
         as_of = st.date_input(t("as_of", lang), value=date.today(), key="as_of")
         if st.form_submit_button(t("check", lang)):
-            st.session_state["profile_facts"] = profile_from_values(values, fields)
+            st.session_state["profile_facts"] = {**profile_from_values(values, fields), "confirmed": confirmed}
             st.session_state["profile_as_of"] = as_of
 
 
@@ -260,7 +267,7 @@ def body():
     documents = document_filter(lang, loaded)
     ask_section(lang, loaded, documents)
     st.divider()
-    profile_form(lang, profile_fields(loaded.measures, lex), lex)
+    profile_form(lang, profile_fields(loaded.measures, lex), lex, loaded.measures)
     results_section(lang, loaded, documents)
 
 

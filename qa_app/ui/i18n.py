@@ -36,6 +36,7 @@ LABELS = {
     "upload": ("上传企业 CSV", "Upload enterprises CSV"), "no_results": ("没有结果。", "No results."),
     "language": ("语言 / Language", "语言 / Language"),
     "as_of": ("检查日期 / as of", "检查日期 / as of"),
+    "confirm_text": ("已满足的文字条件（自行确认）", "conditions stated in words that you confirm"),
     "period": ("支持期限", "Support period"), "one_year": ("估算为一年的金额", "the estimate is for one year"),
     "years": ("年", "years"),
     "doc_filter": ("文件范围", "Documents"), "all_documents": ("全部文件", "All documents"),

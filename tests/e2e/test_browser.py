@@ -4,6 +4,7 @@ save a screenshot of every page into artifacts/screenshots/. Needs: apt-get inst
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import time
@@ -105,6 +106,12 @@ def test_chinese_question_and_profile_estimate(page, app_url):
     page.keyboard.press("Escape")
     held.get_by_text("外资研发中心").wait_for()
     page.get_by_role("textbox", name="获得的市级资金（元）").fill("12000000")
+    page.get_by_text("其他情况 / other facts").click()  # 第十条（一）'s 获得北京市认定 is confirmed by the enterprise
+    confirm = page.locator('[data-testid="stMultiSelect"]').filter(has_text="已满足的文字条件")
+    confirm.locator("input").click()
+    page.keyboard.type("第十条（一）")
+    page.get_by_role("option", name=re.compile("^第十条（一）")).first.click()
+    page.keyboard.press("Escape")
     page.get_by_role("button", name="测算").click()
     page.get_by_text("第十条（一） · 符合").wait_for()
     page.get_by_text("5,000,000 元", exact=False).first.wait_for()
@@ -152,8 +159,8 @@ def test_audit_page_runs_an_example_query(page, app_url):
 
 def test_batch_upload_gives_a_results_table(page, app_url, tmp_path):
     csv = tmp_path / "enterprises.csv"  # as Excel saves a Chinese CSV: GB18030; one bad row
-    csv.write_bytes("id,ForeignRDCenter,municipalFunds,exhibitionFees\n甲公司,held,12000000,20000000;5000000\n"
-                    "乙公司,,很多,\n".encode("gb18030"))
+    csv.write_bytes("id,ForeignRDCenter,municipalFunds,exhibitionFees,confirmed\n甲公司,held,12000000,20000000;5000000,10.1-1\n"
+                    "乙公司,,很多,,\n".encode("gb18030"))
     open_page(page, app_url, "批量检查")
     page.get_by_text("本政策为征求意见稿", exact=False).first.wait_for()
     page.locator('input[type="file"]').set_input_files(str(csv))
