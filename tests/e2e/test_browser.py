@@ -99,22 +99,16 @@ def test_chinese_question_and_profile_estimate(page, app_url):
     # Streamlit draws a card element by element: wait for the quote rather than asking once
     page.get_by_text("年度支持金额不超过1000万元", exact=False).first.wait_for()
 
-    held = page.locator('[data-testid="stMultiSelect"]').filter(has_text="已持有资质")
-    held.locator("input").click()
-    page.keyboard.type("外资研发中心")
-    page.get_by_role("option", name="外资研发中心").click()  # Enter could land before the list has filtered
+    # the form: a newly certified high-tech enterprise → 第四条（一） pays 30万元 (no condition stated in words)
+    new = page.locator('[data-testid="stMultiSelect"]').filter(has_text="今年新认定")
+    new.locator("input").click()
+    page.keyboard.type("国家高新技术企业")
+    page.get_by_role("option", name="国家高新技术企业").click()  # Enter could land before the list has filtered
     page.keyboard.press("Escape")
-    held.get_by_text("外资研发中心").wait_for()
-    page.get_by_role("textbox", name="获得的市级资金（元）").fill("12000000")
-    page.get_by_text("其他情况 / other facts").click()  # 第十条（一）'s 获得北京市认定 is confirmed by the enterprise
-    confirm = page.locator('[data-testid="stMultiSelect"]').filter(has_text="已满足的文字条件")
-    confirm.locator("input").click()
-    page.keyboard.type("获得北京市认定")
-    page.get_by_role("option", name=re.compile("获得北京市认定")).first.click()
-    page.keyboard.press("Escape")
+    new.get_by_text("国家高新技术企业").wait_for()
     page.get_by_role("button", name="测算").click()
-    page.get_by_text("第十条（一） · 符合").wait_for()
-    page.get_by_text("5,000,000 元", exact=False).first.wait_for()
+    page.get_by_text("第四条（一） · 符合").first.wait_for()
+    page.get_by_text("300,000 元", exact=False).first.wait_for()
     page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for()
     page.wait_for_timeout(800)
     page.screenshot(path=SHOTS / "1_政策问答与资格自测.png", full_page=True)
