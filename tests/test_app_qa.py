@@ -59,6 +59,9 @@ def test_overlong_question_is_refused_naming_the_question(loaded, no_encoder):
 def test_form_profile_goes_through_the_reasoner_capped_by_article_10_item_1(loaded):
     profile = {"qualifications": {"ForeignRDCenter": "held"}, "quantities": {"municipalFunds": Decimal(12000000)},
                "flags": {}}
+    unconfirmed = next(r for r in qa.check(profile, loaded)["results"] if r["clause"] == "10.1")
+    assert unconfirmed["status"] == "needs_info"  # 获得北京市认定 is a condition the enterprise confirms
+    profile["confirmed"] = ["10.1-1"]
     result = qa.check(profile, loaded)
     row = next(r for r in result["results"] if r["clause"] == "10.1")
     assert (row["status"], row["estimate_yuan"], row["cap_bound"]) == ("eligible", Decimal(5000000), "max_total")
