@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .config import BuildConfig
 from .lexicon import Lexicon, alternation, load_lexicon
@@ -104,15 +104,36 @@ def extract(structure: Structure, *, config: BuildConfig = BuildConfig()) -> Ext
         facts[node.clause] = cf = clause_facts(structure, node, config.lexicon_path)
         if not is_closing(structure, node):
             measures.extend(extract_measures(cf, lexicon))
-    _apply_applicability(structure, measures, lexicon)
+    _apply_applicability(structure, measures, lexicon, config.lexicon_path)
     return Extraction(structure, measures, _rules(structure, lexicon), facts)
 
 
-def _apply_applicability(structure: Structure, measures: list[Measure], lexicon: Lexicon) -> None:
+def _apply_applicability(structure: Structure, measures: list[Measure], lexicon: Lexicon, lexicon_path) -> None:
     """Requirements an applicability article states (享受本办法的企业须是…) are conditions of every measure of the
     document, each cited to the article; a measure of that article itself keeps only its own."""
     parts = applicability(structure, requirements_of(lexicon))
+    read = {(a, b): _read_part(structure, clause, label, a, b, mode, lexicon, lexicon_path)
+            for clause, label, a, b, mode in parts}
     for m in measures:
-        own = [(clause, a, b) for clause, _, a, b in parts if not (m.start <= a and b <= m.end)]
-        m.conditions = [*m.conditions, *(Condition("text", a, b, structure.text[a:b], stated_in=clause)
-                                         for clause, a, b in own)]
+        own = [read[a, b] for clause, _, a, b, _ in parts if not (m.start <= a and b <= m.end)]
+        m.conditions = [*m.conditions, *(replace(c) for cs in own for c in cs)]
+
+
+def _read_part(structure: Structure, clause: str, label: str, a: int, b: int, mode: str, lexicon: Lexicon,
+               lexicon_path) -> list[Condition]:
+    """One applicability requirement as conditions: structured where the dictionary reads all of it ('注册资本
+    1千万人民币及以上' → a threshold), else verbatim; an exclusion ('房地产企业除外') and a whole article stay
+    verbatim, the exclusion negated."""
+    text = structure.text
+    verbatim = [Condition("text", a, b, text[a:b], stated_in=clause, negated=mode == "exclusion")]
+    if mode != "part":
+        return verbatim
+    from .conditions import structured  # local: conditions imports measures
+    facts = ClauseFacts(text, clause, label, None, None, a, b, span_findings(text, a, b, lexicon_path))
+    out = structured(facts, a, b, None)
+    covered = [(c.start, c.end) for c in out]
+    if not out or any(c.kind == "text" for c in out) or requirements_of(lexicon).residue(text, a, b, covered):
+        return verbatim
+    for c in out:
+        c.stated_in = clause
+    return out

@@ -29,6 +29,7 @@ class Condition:
     quantity: str | None = None
     origin: str = "extracted"
     stated_in: str | None = None  # clause id of the applicability article stating it for the whole document
+    negated: bool = False  # an exclusion ('房地产企业除外'): the applicant must not be what it names
 
 
 @dataclass
@@ -105,7 +106,12 @@ def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
     for seg in segments(facts.text, facts.start, facts.end, openers, grants):
         if seg.opener is None:
             continue
+        if not openers.match(facts.text, seg.opener) and not any(
+                facts.of(k, seg.start, seg.end) for k in ("benefit", "cap", "ratio", "match_ratio", "negotiated", "uncapped")):
+            continue  # a sum with neither a grant nor a benefit word, no cap or ratio: a requirement ('引进注册资本1亿元…的业绩')
         found = _measures_of_segment(facts, seg, lexicon, len(out))
+        if not any(m.amounts for m in found) and not _grants(facts, seg, lexicon):
+            continue
         if out and _restates_limits(facts, seg, found, lexicon):
             for m in out:  # '奖励金上不封顶', '上述奖励金额以1000万元为上限': said of the clause's awards before it
                 m.amounts = [*m.amounts, *found[0].amounts]
@@ -119,6 +125,19 @@ def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
     _carry_bases(out, facts.text)
     _share_aggregate_caps(out, facts.text)
     return out
+
+
+def _grants(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> bool:
+    """A segment without an amount grants something only when a benefit word follows its grant word and the
+    words up to that grant are not a rule, definition, commitment, validity or procedure (lexicon `not_grants`,
+    `no_duplication`): '按照就高不重复的原则予以支持', '已给予奖励资金的，予以追回', '本办法有效期届满…予以评估修订'."""
+    if not facts.of("benefit", seg.opener, seg.end):
+        return False
+    openers = re.compile(alternation(lexicon.data["benefit_openers"]))
+    last = max((m.start() for m in openers.finditer(facts.text, seg.opener, seg.end)), default=seg.opener)
+    upto = next((b for a, b in seg.clauses if a <= last < b), seg.end)  # '已给予奖励资金的，予以追回': the last
+    words = [*lexicon.data.get("not_grants", []), *map(re.escape, lexicon.data.get("no_duplication", []))]
+    return not (words and re.search("|".join(words), facts.text[seg.start:upto]))
 
 
 def _restates_limits(facts: ClauseFacts, seg: Segment, found: list[Measure], lexicon: Lexicon) -> bool:

@@ -131,6 +131,8 @@ class GraphWriter:
                 self.minted.setdefault(cid, (c.start, c.end))
         if c.stated_in and c.stated_in in self.clauses:
             g.add((s, PK.statedIn, self.clauses[c.stated_in]))
+        if c.negated:
+            g.add((s, PK.negated, Literal(True)))
         for cid in c.concepts:
             scheme = self.lexicon.concept(cid).scheme
             prop = {"qualification": PK.anyOfQualification, "industry": PK.anyOfIndustry, "flag": PK.requiresFact}

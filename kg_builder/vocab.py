@@ -91,6 +91,7 @@ class PK(DefinedNamespace):
     requiresFact: URIRef
     anyOfIndustry: URIRef
     statedIn: URIRef  # an applicability article stating the condition for the whole document
+    negated: URIRef  # an exclusion ('房地产企业除外'): the applicant must not be what the condition names
     minted: URIRef  # a concept minted from the text (open vocabulary)
     # amounts
     amountKind: URIRef

@@ -92,7 +92,12 @@ def test_incubator_rated_excellent_is_not_eligible_for_7_1(built):
 @pytest.mark.parametrize("name,article,quote", [
     ("nansha_shangmao_2017", "1", "工商注册地、税务征管关系及统计关系在我区范围内"),
     ("nansha_xiandai_fuwu_2017", "2", "工商注册地、税务征管关系及统计关系在我区范围内"),
-    ("nansha_xianjin_zhizao_jianzhu_2017", "1", "具有独立法人资格、有健全的财务制度、实行独立核算的制造业和建筑业企业"),
+    # each requirement with its own predicate is a condition of its own; the subject (…的制造业和建筑业企业) another
+    ("nansha_xianjin_zhizao_jianzhu_2017", "1", "具有独立法人资格"),
+    ("nansha_xianjin_zhizao_jianzhu_2017", "1", "有健全的财务制度"),
+    ("nansha_xianjin_zhizao_jianzhu_2017", "1", "实行独立核算"),
+    ("nansha_xianjin_zhizao_jianzhu_2017", "1", "制造业和建筑业企业"),
+    ("nansha_xiandai_fuwu_2017", "2", "房地产企业除外"),  # an exclusion is kept (negated)
 ])
 def test_applicability_article_is_a_condition_of_every_measure(name, article, quote, built):
     result = built(ROOT / "corpus" / f"{name}.txt")
