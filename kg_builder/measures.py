@@ -13,6 +13,7 @@ from .rates import count_of
 from .segment import Segment, condition_clauses, enumeration, segments
 
 STRUCTURED = ("qualification", "threshold", "flag", "industry")
+OPEN = ("negotiated", "uncapped", "by_reference")  # amounts without a number (kg_builder.vocab OPEN_KINDS)
 
 
 @dataclass
@@ -99,15 +100,16 @@ class ClauseFacts:
 
 def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
     openers = re.compile(alternation(lexicon.data["benefit_openers"]))
-    grants = [(f.start, f.end) for f in facts.findings if f.kind in ("money", "ratio", "match_ratio", "negotiated", "uncapped")
-              and not _is_threshold_number(facts, f) and not (f.kind == "money" and _range_bound(facts.text, f))]
+    grants = [(f.start, f.end) for f in facts.findings if f.kind in ("money", "ratio", "match_ratio", *OPEN)
+              and not _is_threshold_number(facts, f) and not (f.kind == "money" and _range_bound(facts.text, f))
+              and not (f.kind == "by_reference" and _granted_later(facts, f, openers))]
     out: list[Measure] = []
     lead = None
     for seg in segments(facts.text, facts.start, facts.end, openers, grants):
         if seg.opener is None:
             continue
         if not openers.match(facts.text, seg.opener) and not any(
-                facts.of(k, seg.start, seg.end) for k in ("benefit", "cap", "ratio", "match_ratio", "negotiated", "uncapped")):
+                facts.of(k, seg.start, seg.end) for k in ("benefit", "cap", "ratio", "match_ratio", *OPEN)):
             continue  # a sum with neither a grant nor a benefit word, no cap or ratio: a requirement ('引进注册资本1亿元…的业绩')
         found = _measures_of_segment(facts, seg, lexicon, len(out))
         if not any(m.amounts for m in found) and not _grants(facts, seg, lexicon):
@@ -125,6 +127,13 @@ def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
     _carry_bases(out, facts.text)
     _share_aggregate_caps(out, facts.text)
     return out
+
+
+def _granted_later(facts: ClauseFacts, f: Finding, openers: re.Pattern) -> bool:
+    """'依据《…实施办法》，对…给予综合资助': the policy a grant word later in the sentence follows is how it is
+    paid, not a grant of its own (it opens a measure only where no grant word follows: '可享受…相关优惠政策')."""
+    end = min([facts.end, *(i for i in (facts.text.find(c, f.end, facts.end) for c in "。；;") if i >= 0)])
+    return openers.search(facts.text, f.end, end) is not None
 
 
 def _grants(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> bool:
@@ -294,7 +303,7 @@ def _amounts(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> list[Amount]
             elif r.attrs.get("cap"):
                 kind = "max_ratio"
             out.append(Amount(kind, r.attrs["value"], r.start, r.end, text[r.start:r.end], base, base_text))
-    for kind in ("negotiated", "uncapped"):
+    for kind in OPEN:
         for f in facts.of(kind, seg.start, seg.end):
             out.append(Amount(kind, None, f.start, f.end, text[f.start:f.end]))
     return _schedule(sorted(out, key=lambda a: a.start), facts, seg, lexicon)

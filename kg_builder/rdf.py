@@ -105,6 +105,13 @@ class GraphWriter:
         self.clauses = clauses
         return clauses
 
+    def clause_id(self, node: Node, clause: str) -> URIRef:
+        """Give an article with items a clause id of its own (its lead-in is a measure); its IRI is unchanged."""
+        subject = self.iri(node.kind, node.clause or node.label or node.kind)
+        self.g.add((subject, PK.clauseId, Literal(clause)))
+        self.clauses[clause] = subject
+        return subject
+
     def measure(self, m: Measure, clause_iri: URIRef) -> URIRef:
         g, s = self.g, self.iri("measure", f"{m.clause}-{m.index}")
         g.add((s, RDF.type, PK.Measure))

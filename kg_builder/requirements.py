@@ -32,7 +32,8 @@ class Requirements:
         self.markers = re.compile("|".join([*req.get("markers", []), before, after]))
         self.heads = re.compile(f"的[^的]*(?:{alternation(req.get('heads', []))})$")
         self.purpose = re.compile(f"^(?:{alternation(data.get('purpose_verbs', []))})")
-        self.method = re.compile(f"^(?:{alternation(req.get('method_opens', []))})")
+        self.method = re.compile(f"^(?!{alternation(req.get('method_exceptions', [])) or '(?!)'})"
+                                 f"(?:{alternation(req.get('method_opens', []))})")
         self.method_inside = re.compile(req.get("method_inside") or "(?!)")
         self.and_words = re.compile("|".join(req.get("and", [])) or "(?!)")
         self.empty = set(req.get("fillers", [])) | set(req.get("heads", [])) | set(data.get("beneficiaries", [])) \
