@@ -9,6 +9,7 @@ from .lexicon import Lexicon, alternation, load_lexicon
 from .measures import ClauseFacts, Condition, Measure, extract_measures
 from .nlp import Finding, make_reader
 from .requirements import applicability, requirements_of
+from .safety import keep_unread
 from .structure import Node, Structure
 
 # Captions of the closing part when it is a chapter or a numbered heading (第五章 附则, 九、其他):
@@ -104,7 +105,9 @@ def extract(structure: Structure, *, config: BuildConfig = BuildConfig()) -> Ext
     for node in structure.clauses():
         facts[node.clause] = cf = clause_facts(structure, node, config.lexicon_path)
         if not is_closing(structure, node):
-            measures.extend(extract_measures(cf, lexicon))
+            found = extract_measures(cf, lexicon)
+            keep_unread(structure.text, node.body_start, found, lexicon)
+            measures.extend(found)
     leads = _article_leads(structure, measures, lexicon, config.lexicon_path)
     _apply_applicability(structure, measures, lexicon, config.lexicon_path)
     return Extraction(structure, measures, _rules(structure, lexicon), facts, leads)
@@ -130,6 +133,7 @@ def _article_leads(structure: Structure, measures: list[Measure], lexicon: Lexic
         found = extract_measures(lead, lexicon)
         if not found:
             continue
+        keep_unread(text, a, found, lexicon)
         ids = {i.clause for i in items}
         own = [m for m in measures if m.clause in ids]
         if own:
