@@ -204,7 +204,7 @@ def _measures_of_segment(facts: ClauseFacts, seg: Segment, lexicon: Lexicon, off
     from .conditions import conditions_of, element_conditions  # local: conditions imports this module
     amounts = _amounts(facts, seg, lexicon)
     shared = conditions_of(facts, seg)
-    beneficiary, benefit = _beneficiary(facts, seg), _benefit(facts, seg)
+    beneficiary, benefit = _beneficiary(facts, seg, lexicon), _benefit(facts, seg)
     tiers = _tiers(facts, seg, amounts)
     if not tiers:
         return [_measure(facts, seg, offset, beneficiary, benefit, shared, amounts)]
@@ -312,7 +312,19 @@ def _amounts(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> list[Amount]
     for kind in OPEN:
         for f in facts.of(kind, seg.start, seg.end):
             out.append(Amount(kind, None, f.start, f.end, text[f.start:f.end]))
+    if not out:
+        out += _unstated_match(facts, seg, lexicon)
     return _schedule(sorted(out, key=lambda a: a.start), facts, seg, lexicon)
+
+
+def _unstated_match(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> list[Amount]:
+    """'区给予配套奖励' with no ratio or sum: matching whose rate the text leaves open → `negotiated` (no fixed sum),
+    cited from the grant word to the benefit word."""
+    spec = lexicon.data.get("higher_level_funds") or {}
+    benefits = facts.of("benefit", seg.opener, seg.end)
+    if not spec.get("matching") or not benefits or not re.search(spec["matching"], facts.text[seg.opener:benefits[-1].end]):
+        return []
+    return [Amount("negotiated", None, seg.opener, benefits[-1].end, facts.text[seg.opener:benefits[-1].end])]
 
 
 AWARD_RANGE = re.compile(r"[\d.]+\s*(?:万|亿)?(?:元)?\s*(?:-|－|—|~|～|至|到)\s*$")
@@ -450,9 +462,12 @@ def _carry_bases(measures: list[Measure], text: str) -> None:
         previous = a if a.base else previous
 
 
-def _beneficiary(facts: ClauseFacts, seg: Segment) -> str:
+def _beneficiary(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> str:
     """Who is paid, in order: '给予运营机构…' / '对管理机构给予…', the head noun of the subject clause
-    ('…的国家高新技术企业，'), a clause-initial subject ('企业委托…'), the object of a purpose verb ('支持各类科技创新机构')."""
+    ('…的国家高新技术企业，'), a clause-initial subject ('企业委托…'), the object of a purpose verb ('支持各类科技创新机构',
+    '鼓励具有国际船舶管理资质的机构入驻'); else, as written, the body named right before the method or grant
+    ('对供应链服务平台按照每辆500元给予补贴'), the holder of the award's cap ('每家机构享受该项奖励资金…'), or a
+    person when the money goes to one ('划入个人账户'); else the enterprise."""
     text, found = facts.text, facts.of("beneficiary", seg.start, seg.end)
     starts = {a for a, _ in seg.clauses}
     rules = (
@@ -461,12 +476,32 @@ def _beneficiary(facts: ClauseFacts, seg: Segment) -> str:
         lambda b: b.start in starts or b.start - 1 in starts and text[b.start - 1] in "对",
         lambda b: b.end + 1 in {c[1] for c in seg.clauses} and text[b.end] == "的" and b.end < seg.opener,  # '对新入选领军人才的'
         lambda b: b.end <= seg.opener and re.search(r"(?:支持|鼓励|引导|推动)(?:各类)?$", text[seg.start:b.start]),
+        lambda b: b.end <= seg.opener and re.search(r"(?:支持|鼓励|引导|推动)(?:具有|具备|拥有|取得)[^，,；;。]*的$",
+                                                    text[seg.start:b.start]),  # '鼓励具有…资质的机构入驻'
     )
-    for rule in rules:
+    for i, rule in enumerate(rules):
         hits = [b for b in found if rule(b)]
         if hits:
             return text[hits[0].start:hits[0].end]
-    return "企业"
+        named = _payee_as_written(facts, seg, lexicon, "named") if i == 0 else None
+        if named:
+            return named
+    return _payee_as_written(facts, seg, lexicon, "holder") or _payee_as_written(facts, seg, lexicon, "person") or "企业"
+
+
+def _payee_as_written(facts: ClauseFacts, seg: Segment, lexicon: Lexicon, how: str) -> str | None:
+    """The payee the lexicon `payees` patterns of one kind find in the segment: `named` before the method or the
+    grant, the `holder` of a cap; `person` where the money goes to one."""
+    spec = lexicon.data.get("payees") or {}
+    text = facts.text[seg.start:seg.end]
+    if how == "person":
+        return spec.get("person_word", "人才") if spec.get(how) and re.search("|".join(spec[how]), text) else None
+    heads = alternation(spec.get("heads", []))
+    for pattern in spec.get(how, []):
+        m = re.search(pattern.replace("{heads}", heads), text)
+        if m and m["who"] not in spec.get("not", []):
+            return m["who"]
+    return None
 
 
 def _benefit(facts: ClauseFacts, seg: Segment) -> str:

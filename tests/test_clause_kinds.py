@@ -7,7 +7,9 @@ genre (tests/data/clauses/made_up_policy.txt: none of the Nansha texts' words) a
   interpretation) give no measure; the no-duplication rule stays a rule;
 - an amount another policy sets (按照…相关政策给予扶持) is an amount of kind by_reference: no fixed sum, the
   result names the policy as quoted;
-- an article's lead-in that grants binds its items' measures with its conditions.
+- an article's lead-in that grants binds its items' measures with its conditions;
+- the payee is the body the text pays (the holder of the cap, 每家机构…), or a person (划入个人账户), not always
+  the enterprise; matching with no ratio (区给予配套奖励) has no fixed amount.
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ def made_up():
 
 def test_only_granting_clauses_give_measures(made_up):
     build, measures = made_up
-    assert sorted({m["clause"] for m in measures}) == ["2", "3.1", "3.2"]
+    assert sorted({m["clause"] for m in measures}) == ["2", "3.1", "3.2", "7", "8", "9"]
     assert [r.kind for r in build.extraction.rules] == ["no_duplication"]
 
 
@@ -73,3 +75,15 @@ def test_real_texts_by_reference(doc, clause, quote):
     build = build_source(ROOT / "corpus" / f"{doc}.txt")
     m = next(m for m in measures_json(build.graph, build.doc_id) if m["clause"] == clause)
     assert [(a["kind"], a["citation"]["quote"]) for a in m["amounts"]] == [("by_reference", quote)]
+
+
+@pytest.mark.parametrize("clause,payee", [("7", "机构"), ("9", "人才"), ("3.1", "企业")])
+def test_the_payee_is_who_the_text_pays(made_up, clause, payee):
+    _, measures = made_up
+    assert [m["beneficiary"] for m in measures if m["clause"] == clause] == [payee]
+
+
+def test_matching_without_a_ratio_has_no_fixed_amount(made_up):
+    _, measures = made_up
+    m = next(m for m in measures if m["clause"] == "8")
+    assert [(a["kind"], a["citation"]["quote"]) for a in m["amounts"]] == [("negotiated", "给予配套奖励")]
