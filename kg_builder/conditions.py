@@ -71,7 +71,8 @@ def _minted_quantity(facts: ClauseFacts, t, previous) -> tuple[str | None, int]:
     """'年度实现跨境电子商务进出口额超过5亿元' → the concept minted for 跨境电子商务进出口额 (unit CNY); a number listed
     after another ('达到1亿元、3亿元') is on the same quantity."""
     text = facts.text
-    if previous and previous[1] and re.fullmatch(r"[、和及与或\s]*", text[previous[0].end:t.start]):
+    if previous and previous[1] and (re.fullmatch(r"[、和及与或\s]*", text[previous[0].end:t.start])
+                                     or t.attrs.get("band") == "high"):  # '500万(含)至5000万元': both ends
         return previous[1], t.start
     listed = [p for p in facts.of("threshold") if p.end <= t.attrs["number"].start]  # a listed element on its own
     if listed and re.fullmatch(r"[、和及与或\s]*", text[listed[-1].end:t.attrs["number"].start]):
