@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .config import BuildConfig
 from .lexicon import Lexicon, alternation, load_lexicon
+from .leadins import apply_lead_ins
 from .measures import ClauseFacts, Condition, Measure, extract_measures
 from .nlp import Finding, make_reader
 from .requirements import applicability, requirements_of
@@ -104,6 +105,7 @@ def extract(structure: Structure, *, config: BuildConfig = BuildConfig()) -> Ext
         facts[node.clause] = cf = clause_facts(structure, node, config.lexicon_path)
         if not is_closing(structure, node):
             measures.extend(extract_measures(cf, lexicon))
+    apply_lead_ins(structure, measures, lexicon, lambda text, a, b: span_findings(text, a, b, config.lexicon_path))
     _apply_applicability(structure, measures, lexicon)
     return Extraction(structure, measures, _rules(structure, lexicon), facts)
 

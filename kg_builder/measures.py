@@ -101,11 +101,16 @@ def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
     grants = [(f.start, f.end) for f in facts.findings if f.kind in ("money", "ratio", "match_ratio", "negotiated", "uncapped")
               and not _is_threshold_number(facts, f) and not (f.kind == "money" and _range_bound(facts.text, f))]
     out: list[Measure] = []
-    lead = None
+    lead, heading, binding = None, [], []
     for seg in segments(facts.text, facts.start, facts.end, openers, grants):
         if seg.opener is None:
+            heading = _heading(facts, seg) if _is_heading(facts, seg) else heading
             continue
         found = _measures_of_segment(facts, seg, lexicon, len(out))
+        for m in found:  # what a heading ('1.对内资企业：') or a requirement lead-in states binds what follows it
+            m.conditions = sorted([*binding, *heading, *m.conditions], key=lambda c: c.start)
+        if len(found) == 1 and not found[0].amounts:  # '对…超过2000TEU的货代公司给予奖励。其中，…每TEU给予10元'
+            binding = [c for c in found[0].conditions if c not in binding and c not in heading]
         if out and _restates_limits(facts, seg, found, lexicon):
             for m in out:  # '奖励金上不封顶', '上述奖励金额以1000万元为上限': said of the clause's awards before it
                 m.amounts = [*m.amounts, *found[0].amounts]
@@ -119,6 +124,24 @@ def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
     _carry_bases(out, facts.text)
     _share_aggregate_caps(out, facts.text)
     return out
+
+
+LIST_MARKER = re.compile(r"\s*(?:\d{1,2}[.．、](?!\d)|[（(][\d一二三四五六七八九十]{1,2}[)）]|[①-⑳])\s*")
+
+
+def _is_heading(facts: ClauseFacts, seg: Segment) -> bool:
+    """A listed element that grants nothing and announces sub-items ('1.对内资企业:')."""
+    return facts.text[seg.start:seg.end].rstrip().endswith((":", "："))
+
+
+def _heading(facts: ClauseFacts, seg: Segment) -> list[Condition]:
+    from .conditions import read_clause  # local: conditions imports this module
+    marker = LIST_MARKER.match(facts.text, seg.start)
+    a = marker.end() if marker else seg.start
+    b = seg.start + len(facts.text[seg.start:seg.end].rstrip().rstrip(":："))
+    if b <= a:
+        return []
+    return read_clause(facts, a, b, None, True)
 
 
 def _restates_limits(facts: ClauseFacts, seg: Segment, found: list[Measure], lexicon: Lexicon) -> bool:

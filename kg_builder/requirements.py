@@ -32,7 +32,8 @@ class Requirements:
         self.markers = re.compile("|".join([*req.get("markers", []), before, after]))
         self.heads = re.compile(f"的[^的]*(?:{alternation(req.get('heads', []))})$")
         self.purpose = re.compile(f"^(?:{alternation(data.get('purpose_verbs', []))})")
-        self.method = re.compile(f"^(?:{alternation(req.get('method_opens', []))})")
+        not_method = alternation(req.get("method_not", []))  # '从事航运物流的企业': 从事 is a verb, not 从…起
+        self.method = re.compile(f"^{f'(?!{not_method})' if not_method else ''}(?:{alternation(req.get('method_opens', []))})")
         self.method_inside = re.compile(req.get("method_inside") or "(?!)")
         self.and_words = re.compile("|".join(req.get("and", [])) or "(?!)")
         self.empty = set(req.get("fillers", [])) | set(req.get("heads", [])) | set(data.get("beneficiaries", [])) \
