@@ -301,6 +301,10 @@ def _amounts(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> list[Amount]
     for kind in ("negotiated", "uncapped"):
         for f in facts.of(kind, seg.start, seg.end):
             out.append(Amount(kind, None, f.start, f.end, text[f.start:f.end]))
+    matching = (lexicon.data.get("higher_level_funds") or {}).get("matching")
+    found = re.compile(matching).search(text, seg.opener, seg.end) if matching and not out and seg.opener is not None else None
+    if found:  # '区给予配套奖励': a match whose ratio the text does not state — no fixed amount
+        out.append(Amount("negotiated", None, found.start(), found.end(), found.group()))
     return _schedule(sorted(out, key=lambda a: a.start), facts, seg, lexicon)
 
 

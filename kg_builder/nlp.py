@@ -264,6 +264,7 @@ class Terms(_Component):
         return doc
 
 
+LISTED_GAP = re.compile(r"\s*(?:[（(][^（()）]{0,30}[)）])?\s*[、和及与或]?\s*")  # '以上(仅限…投资)、2亿元以上'
 INCLUSIVE = re.compile(r"\s*[（(]含[)）]")  # '超过1000万元(含)': the number itself qualifies
 RANGE_TO = r"(?:至|到|~|～|—|－|-)"
 RANGE_LOW = re.compile(rf"\s*(?P<mark>[（(](?P<not>不)?含[)）])?\s*{RANGE_TO}\s*(?=[\d一二两三四五六七八九十])")
@@ -306,11 +307,13 @@ class Thresholds(_Component):
                                op="le" if inclusive else "lt", value=f.attrs["value"], unit=a["unit"],
                                quantity=a["quantity"], number=f, band="high")
                 continue
-            if previous and not (before or after or low) and re.fullmatch(r"[、和及与或\s]*", text[previous.end:f.start]):
+            listed = previous is not None and LISTED_GAP.fullmatch(text, previous.end, f.start) is not None
+            if listed and not (before or after or low):
                 a = previous.attrs  # '突破1亿元、5亿元、10亿元': the listed numbers share the operator
                 previous = add(doc, "threshold", f.start, f.end, op=a["op"], value=f.attrs["value"], unit=a["unit"],
                                quantity=a["quantity"], number=f)
                 continue
+            shared = previous.attrs if listed and previous.attrs["unit"] == self._unit(f) else None
             previous = None
             if not (before or after or low):
                 continue
@@ -323,12 +326,17 @@ class Thresholds(_Component):
                 inclusive = None if after else INCLUSIVE.match(text, f.end)
                 if inclusive:
                     op, end = {"gt": "ge", "lt": "le"}.get(op, op), inclusive.end()
-            unit = f.attrs.get("currency", "CNY") if f.kind == "money" else f.attrs["unit"]  # 500万美元 stays USD
-            quantity = self._quantity(text, f.start, unit)
+            unit = self._unit(f)
+            # '达到5000万元以上(仅限…投资)、2亿元以上': a listed number with its own operator is on the same quantity
+            quantity = (shared["quantity"], f.start) if shared and shared["quantity"] else self._quantity(text, f.start, unit)
             start = quantity[1] if quantity else (before.start() if before else f.start)
             previous = add(doc, "threshold", start, end, op=op, value=f.attrs["value"], unit=unit,
                            quantity=quantity[0] if quantity else None, number=f, **({"band": "low"} if low else {}))
         return doc
+
+    @staticmethod
+    def _unit(f: Finding) -> str:
+        return f.attrs.get("currency", "CNY") if f.kind == "money" else f.attrs["unit"]  # 500万美元 stays USD
 
     def _bare_bounds(self, doc: Doc, numbers: list[Finding]) -> list[Finding]:
         """'500万(含)至5000万元': the first end of a range written without its unit, in the second's unit."""

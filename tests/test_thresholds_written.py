@@ -25,12 +25,13 @@ def test_thresholds_of_a_sentence(case):
         got = [[c["op"], Decimal(str(c["value"])), c["unit"]] for c in m["conditions"] if c["kind"] == "threshold"]
         assert got == [[op, Decimal(v), unit] for op, v, unit in want["thresholds"]], m["conditions"]
         if "amounts" in want:
-            assert [[a["kind"], Decimal(str(a["value"]))] for a in m["amounts"]] == \
-                [[k, Decimal(v)] for k, v in want["amounts"]]
+            assert [[a["kind"], None if a["value"] is None else Decimal(str(a["value"]))] for a in m["amounts"]] == \
+                [[k, None if v is None else Decimal(v)] for k, v in want["amounts"]]
         quantities = {c["quantity"] for c in m["conditions"] if c["kind"] == "threshold"}
         assert len(quantities) <= 1, "both ends of a band, and listed levels, are on one quantity"
     if len(measures) > 1 and case["measures"][0]["thresholds"]:
         assert all(m.get("tiers") for m in measures), "a paired ladder carries its tiers"
+        assert len({t["threshold"]["quantity"] for t in measures[0]["tiers"]}) == 1, "every level is on one quantity"
 
 
 def _measures(text: str) -> list[dict]:
