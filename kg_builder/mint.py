@@ -27,8 +27,13 @@ def normalise(label: str) -> str:
     return re.sub(r"[\s\"'“”‘’「」]+", "", text)
 
 
+PERIOD = re.compile(r"^(?:年度|每年)(?=..)")  # '年度外贸集装箱吞吐量' and '外贸集装箱吞吐量': one quantity, a year's figure
+
+
 def minted_id(scheme: str, label: str) -> str:
-    digest = hashlib.sha1(f"{scheme}\x00{normalise(label)}".encode("utf-8")).hexdigest()[:10]
+    """Derived from the scheme and the label without a leading 年度 (a profile's figures are annual), so the same
+    quantity written with and without it is one concept; the label stays as first written."""
+    digest = hashlib.sha1(f"{scheme}\x00{PERIOD.sub('', normalise(label))}".encode("utf-8")).hexdigest()[:10]
     return f"{PREFIX}{digest}"
 
 

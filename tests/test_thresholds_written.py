@@ -84,3 +84,17 @@ def test_rules_after_a_requirement_sentence_keep_its_requirements():
     measures = _measures(text)
     rated = [m for m in measures if m["amounts"]]
     assert rated and all(("gt", Decimal(500)) in _thresholds(m) for m in rated)
+
+
+def test_one_quantity_written_with_and_without_its_period():
+    """'完成年度集装箱吞吐量达到…' and '年度实现集装箱吞吐量超过…' name one quantity (完成 and 实现 are light verbs, a leading
+    年度 does not make another concept), and a profile may name it either way."""
+    from reasoner.schema import resolve_labels
+    text = ("测试办法\n\n第一条 对完成年度集装箱吞吐量达到50万TEU的码头，给予100万元奖励。\n"
+            "第二条 对年度实现集装箱吞吐量超过20万TEU的码头，给予30万元奖励。\n")
+    measures = _measures(text)
+    quantities = {c["quantity"] for m in measures for c in m["conditions"] if c["kind"] == "threshold"}
+    assert len(quantities) == 1, quantities
+    [q] = quantities
+    assert resolve_labels({"quantities": {"集装箱吞吐量": 1}})["quantities"] == {q: 1}
+    assert resolve_labels({"quantities": {"年度集装箱吞吐量": 1}})["quantities"] == {q: 1}
