@@ -202,6 +202,12 @@ def _measures_of_segment(facts: ClauseFacts, seg: Segment, lexicon: Lexicon, off
     beneficiary, benefit = _beneficiary(facts, seg), _benefit(facts, seg)
     tiers = _tiers(facts, seg, amounts)
     if not tiers:
+        ways = _alternatives(facts, seg, shared, lexicon)
+        if ways:  # '营业收入5000万元以上或交易额在100亿元以上的': one measure per way to qualify, paid once
+            picked = [c for way in ways for c in way]
+            rest = [c for c in shared if c not in picked]
+            return [_measure(facts, seg, offset + i, beneficiary, benefit, sorted([*rest, *way], key=lambda c: c.start),
+                             amounts) for i, way in enumerate(ways)]
         return [_measure(facts, seg, offset, beneficiary, benefit, shared, amounts)]
     tier_amounts, elements = tiers
     caps = _chain([a for a in amounts if a not in tier_amounts], CAP_KINDS, facts.text)
@@ -219,6 +225,37 @@ def _measures_of_segment(facts: ClauseFacts, seg: Segment, lexicon: Lexicon, off
         mine = [amount, *([paired[i]] if paired else []), *rest]
         out.append(_measure(facts, seg, offset + i, beneficiary, benefit, own, sorted(mine, key=lambda a: a.start)))
     return out
+
+
+def _alternatives(facts: ClauseFacts, seg: Segment, shared: list[Condition], lexicon: Lexicon) -> list[list[Condition]] | None:
+    """Thresholds on either side of an 'or' word (lexicon: or_words) are alternative ways to qualify: '对年进出口额达8亿美元
+    及以上，或出口额达4亿美元及以上，且…'; '…1亿元以上、且同比增幅低于8%的，或…1亿元以上、且同比增幅达到8%以上的'. The
+    way before it is the comma-clause holding (or just before) the word, the way after it the comma-clause the word
+    opens or sits in; conditions outside both bind every way."""
+    words = lexicon.data.get("or_words") or []
+    limits = [c for c in shared if c.kind == "threshold"]
+    if len(limits) < 2 or not words or seg.opener is None:
+        return None
+    text = facts.text
+    for m in re.finditer(alternation(words), text[:seg.opener]):
+        if m.start() < seg.start or any(c.start < m.start() < c.end for c in shared):
+            continue
+        lo = _clause_bounds(text, m.start(), seg)[0]
+        opens = not text[lo:m.start()].strip()
+        if opens:  # '，或…': the way before is the previous comma-clause
+            lo = _clause_bounds(text, max(seg.start, lo - 2), seg)[0]
+        hi = _clause_bounds(text, m.end(), seg)[1]
+        before = [c for c in limits if lo <= c.start and c.end <= m.start()]
+        after = [c for c in limits if m.end() <= c.start and c.end <= hi]
+        if before and after:
+            return [before, after]
+    return None
+
+
+def _clause_bounds(text: str, pos: int, seg: Segment) -> tuple[int, int]:
+    lo = max([seg.start, *(text.rfind(ch, seg.start, pos) + 1 for ch in "，,；;")])
+    ends = [i for i in (text.find(ch, pos, seg.opener) for ch in "，,；;") if i >= 0]
+    return lo, min([*ends, seg.opener])
 
 
 CAP_KINDS = ("max_total", "max_annual", "max_per_item", "max_per_event", "max_per_investee", "max_rate")
@@ -384,7 +421,7 @@ def _schedule(amounts: list[Amount], facts: ClauseFacts, seg: Segment, lexicon: 
 
 
 BASE_OPEN = re.compile(r"(?:按照|按|依据|根据)")
-RESTATED = re.compile(r"比例(?:提高|提升|上调|调整|降低|下调)?(?:至|到|为)\s*$")  # '补贴比例提高至70%'
+RESTATED = re.compile(r"比例(?:可以|可|将)?(?:提高|提升|上调|调整|降低|下调)?(?:至|到|为)\s*$")  # '补贴比例提高至70%'
 
 
 def _base(facts: ClauseFacts, seg: Segment, ratio: Finding, lexicon: Lexicon) -> tuple[str | None, str | None]:

@@ -98,3 +98,29 @@ def test_one_quantity_written_with_and_without_its_period():
     [q] = quantities
     assert resolve_labels({"quantities": {"集装箱吞吐量": 1}})["quantities"] == {q: 1}
     assert resolve_labels({"quantities": {"年度集装箱吞吐量": 1}})["quantities"] == {q: 1}
+
+
+def test_or_alternatives_are_ways_to_one_award_paid_once():
+    """'年销售额达到2亿元以上或出口额达到5000万元以上的，且…': either threshold qualifies (one measure per way, never
+    both required), and an enterprise meeting both is paid once."""
+    from reasoner.assess import assess
+    from reasoner.profile import Profile
+    text = ("测试办法\n\n第一条 对年度销售额达到2亿元以上，或出口额达到5000万元以上，且研发费用超过500万元的企业，给予80万元奖励。\n")
+    result = build_graph(text, config=BuildConfig(apply_reviews=False))
+    measures = measures_json(result.graph, result.doc_id)
+    ways = [sorted(v for _, v in _thresholds(m)) for m in measures]
+    assert ways == [[Decimal(5000000), Decimal(200000000)], [Decimal(5000000), Decimal(50000000)]], ways
+    assert not any(m.get("tiers") for m in measures)
+    q = {Decimal(200000000): None, Decimal(50000000): None}
+    for m in measures:
+        for c in m["conditions"]:
+            if c["kind"] == "threshold" and c["value"] in q:
+                q[c["value"]] = c["quantity"]
+    rd = next(c["quantity"] for c in measures[0]["conditions"] if c["kind"] == "threshold" and c["value"] == Decimal(5000000))
+    only_export = Profile(quantities={q[Decimal(200000000)]: Decimal(1), q[Decimal(50000000)]: Decimal(60000000), rd: Decimal(6000000)})
+    report = assess(only_export, result.graph)
+    assert [r["status"] for r in report["results"]] == ["ineligible", "eligible"]
+    both = Profile(quantities={q[Decimal(200000000)]: Decimal(300000000), q[Decimal(50000000)]: Decimal(60000000), rd: Decimal(6000000)})
+    report = assess(both, result.graph)
+    assert [r["status"] for r in report["results"]] == ["eligible", "eligible"]
+    assert report["total_estimate_yuan"] == Decimal(800000)
