@@ -149,6 +149,12 @@ def element_conditions(facts: ClauseFacts, seg: Segment, elements: list[tuple[in
         if c.kind == "qualification" and c.status:
             c.start = min([c.start, *(f.start for f in facts.of("status", seg.start, c.start))])
             c.text = facts.text[c.start:c.end]
+    if index > 0:  # '对在南沙港区完成年度…吞吐量达到10万、20万…': what the first listed level says before its number binds all
+        a0, b0 = elements[0]
+        lead0 = LEAD.match(facts.text[a0:b0])
+        first = read_clause(facts, a0 + (lead0.end() if lead0 and b0 - a0 > lead0.end() else 0), b0, status, True)
+        limits = [c for c in first if c.kind == "threshold"]
+        own += [c for c in first if limits and c.end <= limits[0].start and c.kind != "threshold"]
     if joined:
         own += read_clause(facts, joined.end(), hi, status, True) or [text_condition(facts, joined.end(), hi)]
     kept = [c for c in shared if c.end <= lo or c.start >= hi]
