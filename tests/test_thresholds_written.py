@@ -124,3 +124,15 @@ def test_or_alternatives_are_ways_to_one_award_paid_once():
     report = assess(both, result.graph)
     assert [r["status"] for r in report["results"]] == ["eligible", "eligible"]
     assert report["total_estimate_yuan"] == Decimal(800000)
+
+
+def test_levels_written_with_and_without_in_district_are_one_ladder():
+    """'在我区纳税总额达到300万元的，奖励50万元；纳税总额达到500万元的，奖励100万元': one quantity, the highest level paid."""
+    from reasoner.assess import assess
+    from reasoner.profile import Profile
+    text = "测试办法\n\n第一条 对新设企业，在我区纳税总额达到300万元的，奖励50万元；纳税总额达到500万元的，奖励100万元。\n"
+    result = build_graph(text, config=BuildConfig(apply_reviews=False))
+    measures = [m for m in measures_json(result.graph, result.doc_id) if m["amounts"]]
+    [q] = {c["quantity"] for m in measures for c in m["conditions"] if c["kind"] == "threshold"}
+    report = assess(Profile(quantities={q: Decimal(6000000)}, confirmed=tuple(m["id"] for m in measures)), result.graph)
+    assert report["total_estimate_yuan"] == Decimal(1000000), [(r["status"], r.get("forgone")) for r in report["results"]]
