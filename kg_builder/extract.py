@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 
 from .config import BuildConfig
 from .lexicon import Lexicon, alternation, load_lexicon
+from .leadins import apply_lead_ins
 from .measures import ClauseFacts, Condition, Measure, extract_measures
 from .nlp import Finding, make_reader
 from .requirements import applicability, requirements_of
@@ -109,6 +110,8 @@ def extract(structure: Structure, *, config: BuildConfig = BuildConfig()) -> Ext
             keep_unread(structure.text, node.body_start, found, lexicon)
             measures.extend(found)
     leads = _article_leads(structure, measures, lexicon, config.lexicon_path)
+    apply_lead_ins(structure, measures, lexicon, lambda text, a, b: span_findings(text, a, b, config.lexicon_path),
+                   done={id(n) for n in leads.values()})
     _apply_applicability(structure, measures, lexicon, config.lexicon_path)
     return Extraction(structure, measures, _rules(structure, lexicon), facts, leads)
 

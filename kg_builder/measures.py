@@ -104,9 +104,10 @@ def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
               and not _is_threshold_number(facts, f) and not (f.kind == "money" and _range_bound(facts.text, f))
               and not (f.kind == "by_reference" and _granted_later(facts, f, openers))]
     out: list[Measure] = []
-    lead = None
+    lead, heading, binding = None, [], []
     for seg in segments(facts.text, facts.start, facts.end, openers, grants):
         if seg.opener is None:
+            heading = _heading(facts, seg) if _is_heading(facts, seg) else heading
             continue
         if not openers.match(facts.text, seg.opener) and not _heads_its_clause(facts, seg) and not any(
                 facts.of(k, seg.start, seg.end) for k in ("benefit", "cap", "ratio", "match_ratio", *OPEN)):
@@ -114,6 +115,10 @@ def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
         found = _measures_of_segment(facts, seg, lexicon, len(out))
         if not any(m.amounts for m in found) and not _grants(facts, seg, lexicon):
             continue
+        for m in found:  # what a heading ('1.对内资企业：') or a requirement lead-in states binds what follows it
+            m.conditions = sorted([*binding, *heading, *m.conditions], key=lambda c: c.start)
+        if len(found) == 1 and not found[0].amounts:  # '对…超过2000TEU的货代公司给予奖励。其中，…每TEU给予10元'
+            binding = [c for c in found[0].conditions if c not in binding and c not in heading]
         if out and _restates_limits(facts, seg, found, lexicon):
             for m in out:  # '奖励金上不封顶', '上述奖励金额以1000万元为上限': said of the clause's awards before it
                 m.amounts = [*m.amounts, *found[0].amounts]
@@ -153,6 +158,22 @@ def _grants(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> bool:
     upto = next((b for a, b in seg.clauses if a <= last < b), seg.end)  # '已给予奖励资金的，予以追回': the last
     words = [*lexicon.data.get("not_grants", []), *map(re.escape, lexicon.data.get("no_duplication", []))]
     return not (words and re.search("|".join(words), facts.text[seg.start:upto]))
+LIST_MARKER = re.compile(r"\s*(?:\d{1,2}[.．、](?!\d)|[（(][\d一二三四五六七八九十]{1,2}[)）]|[①-⑳])\s*")
+
+
+def _is_heading(facts: ClauseFacts, seg: Segment) -> bool:
+    """A listed element that grants nothing and announces sub-items ('1.对内资企业:')."""
+    return facts.text[seg.start:seg.end].rstrip().endswith((":", "："))
+
+
+def _heading(facts: ClauseFacts, seg: Segment) -> list[Condition]:
+    from .conditions import read_clause  # local: conditions imports this module
+    marker = LIST_MARKER.match(facts.text, seg.start)
+    a = marker.end() if marker else seg.start
+    b = seg.start + len(facts.text[seg.start:seg.end].rstrip().rstrip(":："))
+    if b <= a:
+        return []
+    return read_clause(facts, a, b, None, True)
 
 
 def _restates_limits(facts: ClauseFacts, seg: Segment, found: list[Measure], lexicon: Lexicon) -> bool:
@@ -213,6 +234,12 @@ def _measures_of_segment(facts: ClauseFacts, seg: Segment, lexicon: Lexicon, off
     beneficiary, benefit = _beneficiary(facts, seg, lexicon), _benefit(facts, seg)
     tiers = _tiers(facts, seg, amounts)
     if not tiers:
+        ways = _alternatives(facts, seg, shared, lexicon)
+        if ways:  # '营业收入5000万元以上或交易额在100亿元以上的': one measure per way to qualify, paid once
+            picked = [c for way in ways for c in way]
+            rest = [c for c in shared if c not in picked]
+            return [_measure(facts, seg, offset + i, beneficiary, benefit, sorted([*rest, *way], key=lambda c: c.start),
+                             amounts) for i, way in enumerate(ways)]
         return [_measure(facts, seg, offset, beneficiary, benefit, shared, amounts)]
     tier_amounts, elements = tiers
     caps = _chain([a for a in amounts if a not in tier_amounts], CAP_KINDS, facts.text)
@@ -230,6 +257,37 @@ def _measures_of_segment(facts: ClauseFacts, seg: Segment, lexicon: Lexicon, off
         mine = [amount, *([paired[i]] if paired else []), *rest]
         out.append(_measure(facts, seg, offset + i, beneficiary, benefit, own, sorted(mine, key=lambda a: a.start)))
     return out
+
+
+def _alternatives(facts: ClauseFacts, seg: Segment, shared: list[Condition], lexicon: Lexicon) -> list[list[Condition]] | None:
+    """Thresholds on either side of an 'or' word (lexicon: or_words) are alternative ways to qualify: '对年进出口额达8亿美元
+    及以上，或出口额达4亿美元及以上，且…'; '…1亿元以上、且同比增幅低于8%的，或…1亿元以上、且同比增幅达到8%以上的'. The
+    way before it is the comma-clause holding (or just before) the word, the way after it the comma-clause the word
+    opens or sits in; conditions outside both bind every way."""
+    words = lexicon.data.get("or_words") or []
+    limits = [c for c in shared if c.kind == "threshold"]
+    if len(limits) < 2 or not words or seg.opener is None:
+        return None
+    text = facts.text
+    for m in re.finditer(alternation(words), text[:seg.opener]):
+        if m.start() < seg.start or any(c.start < m.start() < c.end for c in shared):
+            continue
+        lo = _clause_bounds(text, m.start(), seg)[0]
+        opens = not text[lo:m.start()].strip()
+        if opens:  # '，或…': the way before is the previous comma-clause
+            lo = _clause_bounds(text, max(seg.start, lo - 2), seg)[0]
+        hi = _clause_bounds(text, m.end(), seg)[1]
+        before = [c for c in limits if lo <= c.start and c.end <= m.start()]
+        after = [c for c in limits if m.end() <= c.start and c.end <= hi]
+        if before and after:
+            return [before, after]
+    return None
+
+
+def _clause_bounds(text: str, pos: int, seg: Segment) -> tuple[int, int]:
+    lo = max([seg.start, *(text.rfind(ch, seg.start, pos) + 1 for ch in "，,；;")])
+    ends = [i for i in (text.find(ch, pos, seg.opener) for ch in "，,；;") if i >= 0]
+    return lo, min([*ends, seg.opener])
 
 
 CAP_KINDS = ("max_total", "max_annual", "max_per_item", "max_per_event", "max_per_investee", "max_rate")
@@ -409,7 +467,7 @@ def _schedule(amounts: list[Amount], facts: ClauseFacts, seg: Segment, lexicon: 
 
 
 BASE_OPEN = re.compile(r"(?:按照|按|依据|根据)")
-RESTATED = re.compile(r"比例(?:提高|提升|上调|调整|降低|下调)?(?:至|到|为)\s*$")  # '补贴比例提高至70%'
+RESTATED = re.compile(r"比例(?:可以|可|将)?(?:提高|提升|上调|调整|降低|下调)?(?:至|到|为)\s*$")  # '补贴比例提高至70%'
 
 
 def _base(facts: ClauseFacts, seg: Segment, ratio: Finding, lexicon: Lexicon) -> tuple[str | None, str | None]:

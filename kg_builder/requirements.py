@@ -32,8 +32,9 @@ class Requirements:
         self.markers = re.compile("|".join([*req.get("markers", []), before, after]))
         self.heads = re.compile(f"的[^的]*(?:{alternation(req.get('heads', []))})$")
         self.purpose = re.compile(f"^(?:{alternation(data.get('purpose_verbs', []))})")
-        self.method = re.compile(f"^(?!{alternation(req.get('method_exceptions', [])) or '(?!)'})"
-                                 f"(?:{alternation(req.get('method_opens', []))})")
+        self.bases = re.compile(req.get("bases") or "(?!)")  # '对其新增部分…': what an amount is on
+        not_method = alternation([*req.get("method_exceptions", []), *req.get("method_not", [])])
+        self.method = re.compile(f"^{f'(?!{not_method})' if not_method else ''}(?:{alternation(req.get('method_opens', []))})")
         self.method_inside = re.compile(req.get("method_inside") or "(?!)")
         self.and_words = re.compile("|".join(req.get("and", [])) or "(?!)")
         self.empty = set(req.get("fillers", [])) | set(req.get("heads", [])) | set(data.get("beneficiaries", [])) \
@@ -59,7 +60,7 @@ class Requirements:
     # -- clauses before the grant ------------------------------------------------------------------------
     def is_requirement(self, text: str, a: int, b: int) -> bool:
         s = text[a:b].strip()
-        if not s or self.purpose.match(s):
+        if not s or self.purpose.match(s) or self.bases.match(s):
             return False
         if self.opens.match(s) or s.endswith("的"):
             return True

@@ -128,6 +128,8 @@ def _attach_tiers(measures: list[dict]) -> None:
         own = [[c for c in ls if cited(c) not in shared] for ls in limits]
         if not all(len(o) == 1 for o in own):
             continue
+        if len({tuple((a["kind"], a["value"]) for a in m["amounts"]) for m in levels}) == 1:
+            continue  # one award, several ways to qualify ('…以上或…以上的'): not a ladder
         steps = [o[0] for o in own]
         tiers = [{"measure": m["id"], "threshold": {k: t.get(k) for k in ("quantity", "op", "value", "unit")},
                   "amounts": [{"kind": a["kind"], "value": a["value"]} for a in m["amounts"]]}

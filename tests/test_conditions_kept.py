@@ -16,7 +16,7 @@ from kg_builder.config import RESOURCES
 from kg_builder.lexicon import alternation, load_lexicon
 from kg_builder.requirements import requirements_of
 from kg_builder.views import measures_json
-from reasoner.assess import assess
+from reasoner.assess import assess, way_groups
 from reasoner.textprofile import profile_from_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,8 +61,13 @@ def test_every_requirement_part_is_a_condition(path, built):
     text, lex = result.text, load_lexicon(RESOURCES / "lexicon.yaml")
     req, openers = requirements_of(lex), re.compile(alternation(lex.data["benefit_openers"]))
     dropped = []
-    for m in measures_json(result.graph, result.doc_id):
-        spans = [(c["citation"]["start"], c["citation"]["end"]) for c in m["conditions"]]
+    measures = measures_json(result.graph, result.doc_id)
+    # alternative ways to one award ('…以上，或…以上的'): a way's thresholds are conditions of its sibling measure
+    siblings = {w: g for g in way_groups(measures) for w in g}
+    by_id = {m["id"]: m for m in measures}
+    for m in measures:
+        spans = [(c["citation"]["start"], c["citation"]["end"])
+                 for other in siblings.get(m["id"], [m["id"]]) for c in by_id[other]["conditions"]]
         for p0, p1 in requirement_parts(text, m, req, openers):
             if not any(c0 < p1 and p0 < c1 for c0, c1 in spans):
                 dropped.append((m["id"], text[p0:p1]))
