@@ -139,8 +139,9 @@ def _article_leads(structure: Structure, measures: list[Measure], lexicon: Lexic
         keep_unread(text, a, found, lexicon)
         ids = {i.clause for i in items}
         own = [m for m in measures if m.clause in ids]
-        if own:
-            conditions = [c for m in found for c in m.conditions]
+        if own:  # the lead-in's conditions are the words before its grant ('给予以下奖励：' states none)
+            grant = openers.search(text, a, b).start()
+            conditions = [c for m in found for c in m.conditions if c.end <= grant]
             caps = [x for m in found for x in m.amounts if x.kind.startswith("max_")]
             for m in own:
                 m.conditions = [*(replace(c) for c in conditions), *m.conditions]

@@ -109,9 +109,9 @@ def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
         if seg.opener is None:
             heading = _heading(facts, seg) if _is_heading(facts, seg) else heading
             continue
-        if not openers.match(facts.text, seg.opener) and not any(
+        if not openers.match(facts.text, seg.opener) and not _heads_its_clause(facts, seg) and not any(
                 facts.of(k, seg.start, seg.end) for k in ("benefit", "cap", "ratio", "match_ratio", *OPEN)):
-            continue  # a sum with neither a grant nor a benefit word, no cap or ratio: a requirement ('引进注册资本1亿元…的业绩')
+            continue  # a sum inside a phrase with neither a grant nor a benefit word: a requirement ('引进注册资本1亿元…的业绩')
         found = _measures_of_segment(facts, seg, lexicon, len(out))
         if not any(m.amounts for m in found) and not _grants(facts, seg, lexicon):
             continue
@@ -132,6 +132,12 @@ def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
     _carry_bases(out, facts.text)
     _share_aggregate_caps(out, facts.text)
     return out
+
+
+def _heads_its_clause(facts: ClauseFacts, seg: Segment) -> bool:
+    """'纳税总额达到300万元的，50万元': a sum that opens its clause (after at most a short word: 一次性) is what is paid."""
+    start = next((a for a, b in seg.clauses if a <= seg.opener < b), seg.start)
+    return start > seg.start and len(facts.text[start:seg.opener].strip()) <= 3
 
 
 def _granted_later(facts: ClauseFacts, f: Finding, openers: re.Pattern) -> bool:

@@ -35,7 +35,8 @@ def made_up():
 
 def test_only_granting_clauses_give_measures(made_up):
     build, measures = made_up
-    assert sorted({m["clause"] for m in measures}) == ["2", "3.1", "3.2", "7", "8", "9"]
+    # 第十条's items pay a bare sum ('…的，50万元'); 第十一条's sum is inside a requirement, no grant
+    assert sorted({m["clause"] for m in measures}) == ["10.1", "10.2", "2", "3.1", "3.2", "7", "8", "9"]
     assert [r.kind for r in build.extraction.rules] == ["no_duplication"]
 
 
