@@ -47,9 +47,11 @@ def _is_threshold(f, found) -> bool:
     return any(t.kind == "threshold" and t.attrs.get("number") is f for t in found)
 
 
-def apply_lead_ins(structure: Structure, measures: list[Measure], lexicon: Lexicon, findings_of) -> None:
-    """Adds each article lead-in's requirements to the measures of its items."""
-    for article in (n for n in structure.root.walk() if n.kind == "article" and n.children):
+def apply_lead_ins(structure: Structure, measures: list[Measure], lexicon: Lexicon, findings_of,
+                   done=frozenset()) -> None:
+    """Adds each article lead-in's requirements to the measures of its items (articles in `done` were read as
+    granting lead-ins already: extract._article_leads)."""
+    for article in (n for n in structure.root.walk() if n.kind == "article" and n.children and id(n) not in done):
         conds = lead_in_conditions(structure, article, lexicon, findings_of)
         if not conds:
             continue

@@ -252,8 +252,8 @@ class Terms(_Component):
     def __call__(self, doc: Doc) -> Doc:
         for scheme, pattern in self.matchers.items():
             for m in pattern.finditer(doc.text):
-                if scheme == "industry" and not self.profile and not re.match(r"企业|领域|机构", doc.text[m.end():]):
-                    continue  # in policy text an industry is a condition only as "…业企业"
+                if scheme == "industry" and not self.profile and not INDUSTRY_HEAD.match(doc.text, m.end()):
+                    continue  # in policy text an industry is a condition only as "…业企业" ('制造业和建筑业企业')
                 add(doc, scheme, m.start(), m.end(), concept=concept_of(m))
         for status, pattern in self.status.items():
             for m in pattern.finditer(doc.text):
@@ -362,10 +362,15 @@ class Thresholds(_Component):
         return best[:2] if best else None
 
 
+# what follows an industry named as a condition: the head noun, maybe after other listed industries ('和建筑业')
+INDUSTRY_HEAD = re.compile(r"(?:(?:和|及|与|或|、)[^，,。；;和及与或、\s]{1,10}?业)*(?:企业|领域|机构)")
+
+
 class OpenAmounts(_Component):
     """Amounts the text leaves open: decided case by case ('一事一议', '根据具体情况研究确定'), a budget shared by
     several ('每年安排500万元资金…前十名': the number is the pool, no sum each) → `negotiated`; no ceiling
-    ('上不封顶') → `uncapped`. Words in the lexicon (negotiated_words, pool_words, uncapped_words)."""
+    ('上不封顶') → `uncapped`; decided by another policy ('按总部型企业的相关政策给予奖励') → `by_reference`. Words in
+    the lexicon (negotiated_words, pool_words, uncapped_words, by_reference)."""
 
     def __init__(self, lexicon: Lexicon):
         super().__init__(lexicon)
@@ -376,6 +381,8 @@ class OpenAmounts(_Component):
         self.words = [(kind, re.compile(alternation(data.get(key, []))))
                       for kind, key in (("negotiated", "negotiated_words"), ("uncapped", "uncapped_words"))
                       if data.get(key)]
+        if data.get("by_reference"):  # another policy decides the amount: patterns, not words
+            self.words.append(("by_reference", re.compile("|".join(data["by_reference"]))))
 
     def __call__(self, doc: Doc) -> Doc:
         for f in findings(doc, "money") if self.pool else ():

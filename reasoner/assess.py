@@ -73,8 +73,10 @@ def decide(measure: dict, outcomes: dict, subject: str, profile: Profile, config
             "estimate_yuan": award.estimate if status == "eligible" else None,
             "cap_yuan": award.cap, "cap_bound": award.bound if status == "eligible" else None,
             "arithmetic": award.arithmetic, "period_years": award.period_years,
-            "no_fixed_amount": any(a["kind"] == "negotiated" for a in measure["amounts"]),  # 一事一议 / 研究确定
+            "no_fixed_amount": any(a["kind"] in ("negotiated", "by_reference") for a in measure["amounts"]),  # 一事一议
             "no_cap": any(a["kind"] == "uncapped" for a in measure["amounts"]),  # 上不封顶
+            "by_reference": next((a["citation"]["quote"] for a in measure["amounts"] if a["kind"] == "by_reference"),
+                                 None),  # the other policy that decides the amount, as quoted
             "reasons": reasons, "missing": missing,
             "missing_fields": list(dict.fromkeys(fields)),
             "citation": measure["citation"]} | _evidence(measure, profile)

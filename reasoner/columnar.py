@@ -204,7 +204,7 @@ def _first_occurrences(slots: list[tuple[str, str]]) -> str:
 def _award(m: dict, i: int, facts: _Facts, config: ReasonerConfig) -> tuple[str, list[tuple[str, str]]]:
     """(SQL estimate before eligibility, NULL when unknown; [(needs field, SQL condition)]) of measure i."""
     for a in m["amounts"]:
-        if a["kind"] not in CAPS + FORMULAS + ("max_years",):
+        if a["kind"] not in CAPS + FORMULAS + ("max_years", "by_reference"):  # by_reference: no sum, as unknown
             raise Unsupported(f"{m['id']}: amount kind {a['kind']!r} is not compiled")
         if a.get("currency", "CNY") != "CNY":
             raise Unsupported(f"{m['id']}: an amount in {a['currency']} (converted by the Python path)")
