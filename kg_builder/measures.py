@@ -241,7 +241,7 @@ def _measures_of_segment(facts: ClauseFacts, seg: Segment, lexicon: Lexicon, off
             return [_measure(facts, seg, offset + i, beneficiary, benefit, sorted([*rest, *way], key=lambda c: c.start),
                              amounts) for i, way in enumerate(ways)]
         return [_measure(facts, seg, offset, beneficiary, benefit, shared, amounts)]
-    tier_amounts, elements = tiers
+    tier_amounts, elements, counted = tiers
     caps = _chain([a for a in amounts if a not in tier_amounts], CAP_KINDS, facts.text)
     paired = caps if len(caps) == len(tier_amounts) else []  # '最高分别不超过500万元、300万元、100万元'
     rest = [a for a in amounts if a not in tier_amounts and a not in paired]
@@ -249,8 +249,8 @@ def _measures_of_segment(facts: ClauseFacts, seg: Segment, lexicon: Lexicon, off
     out = []
     for i, amount in enumerate(tier_amounts):
         own = element_conditions(facts, seg, elements, i, shared) if elements else shared
-        if elements and amount.per:  # '国家标准、行业标准的，每项分别给予30万元、20万元': each counts its own
-            amount = _own_count(amount, facts, seg, elements[i], lexicon)
+        if (elements or counted) and amount.per:  # '国家标准、行业标准的，每项分别给予30万元、20万元': each counts its own
+            amount = _own_count(amount, facts, seg, (elements or counted)[i], lexicon)
         if levels and amount.kind == "match_ratio":  # '获得国家、省、市…资金…分别按照100%、70%、50%配套'
             from dataclasses import replace
             amount = replace(amount, base=levels[i])
@@ -404,7 +404,7 @@ def _range_bound(text: str, m: Finding) -> bool:
 def _per(a: Amount, facts: ClauseFacts, seg: Segment, rate, lexicon: Lexicon, context: tuple[int, int] | None = None) -> None:
     """The count a rate multiplies, named by the words after 每 or, for a bare 每件, by those before it."""
     lo, hi = context or (seg.start, rate.at)
-    count = count_of(rate, facts.text[lo:hi], lexicon)
+    count = count_of(rate, facts.text[lo:hi], lexicon, listed=context is not None)
     a.per, a.per_text, a.unit = count.quantity, count.label, rate.unit
 
 
@@ -581,4 +581,21 @@ def _tiers(facts: ClauseFacts, seg: Segment, amounts: list[Amount]):
         return None
     subject = [c for c in condition_clauses(facts.text, seg) if c[2] == "subject"]
     elements = enumeration(facts.text, subject[-1][0], subject[-1][1], len(best)) if subject else None
-    return best, elements
+    return best, elements, None if subject else _counted(facts, seg, best)
+
+
+def _counted(facts: ClauseFacts, seg: Segment, best: list[Amount]) -> list[tuple[int, int]] | None:
+    """'进口外贸重箱、出口外贸重箱按每TEU分别给予10元、50元': listed rates, each on the object listed at its place before
+    its 每 group (what each counts, not who qualifies)."""
+    if not all(a.kind == "rate" and a.per for a in best):
+        return None
+    rate = next((m.attrs["rate"] for m in facts.of("money", best[0].start, best[0].end) if m.attrs.get("rate")), None)
+    if rate is None or not rate.bare:
+        return None
+    clauses = [c for c in condition_clauses(facts.text, seg) if c[0] < rate.at]
+    if not clauses:
+        return None
+    a = clauses[-1][0]
+    method = re.search(r"按照|按|每", facts.text[a:rate.at])
+    b = a + method.start() if method else rate.at
+    return enumeration(facts.text, a, b, len(best))

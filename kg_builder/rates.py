@@ -101,10 +101,17 @@ def rate_at(text: str, lo: int, start: int, end: int, lexicon: Lexicon) -> Rate 
     return Rate(min(chain) if chain else start, end, unit, counter or phrase, phrase, bare, p)
 
 
-def count_of(rate: Rate, context: str, lexicon: Lexicon) -> Count:
+def count_of(rate: Rate, context: str, lexicon: Lexicon, listed: bool = False) -> Count:
     """The count a rate multiplies. `context`: the words before its 每 that may name the object (the clause or
-    listed element), nearest last."""
+    listed element), nearest last. `listed`: the context is the object listed at this rate's place ('进口外贸重箱、
+    出口外贸重箱按每TEU分别给予10元、50元'): for a bare measure word it names what is counted, before the word itself."""
     table = lexicon.data.get("counts", [])
+    if listed and rate.bare and context.strip():
+        for e in table:
+            if any(t in context for t in e.get("terms", [])):
+                return Count(e["id"], e["zh"], e.get("unit"))
+        c = mint("quantity", _label(rate, context), lexicon.data.get("rate_counters", {}).get(rate.counter))
+        return Count(c.id, c.zh, c.unit)
     for e in table:
         if any(t in rate.phrase for t in e.get("terms", [])):
             return Count(e["id"], e["zh"], e.get("unit"))

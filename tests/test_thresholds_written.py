@@ -136,3 +136,12 @@ def test_levels_written_with_and_without_in_district_are_one_ladder():
     [q] = {c["quantity"] for m in measures for c in m["conditions"] if c["kind"] == "threshold"}
     report = assess(Profile(quantities={q: Decimal(6000000)}, confirmed=tuple(m["id"] for m in measures)), result.graph)
     assert report["total_estimate_yuan"] == Decimal(1000000), [(r["status"], r.get("forgone")) for r in report["results"]]
+
+
+def test_listed_rates_count_the_object_listed_at_their_place():
+    """'进口整车、出口整车按每辆分别给予200元、500元': each rate counts its own object, not one shared count."""
+    text = "测试办法\n\n第一条 对汽车贸易企业给予奖励。其中，进口整车、出口整车按每辆分别给予200元、500元的补贴。\n"
+    rated = [m for m in _measures(text) if m["amounts"]]
+    pers = [(a["value"], a["per"]["label"]) for m in rated for a in m["amounts"] if a["kind"] == "rate"]
+    assert [v for v, _ in pers] == [Decimal(200), Decimal(500)], pers
+    assert len({label for _, label in pers}) == 2 and "进口整车" in pers[0][1] and "出口整车" in pers[1][1], pers
