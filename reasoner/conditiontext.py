@@ -32,9 +32,8 @@ Similarity = Callable[[list[str], list[str]], "object"]
 def _jieba(config: ReasonerConfig = ReasonerConfig()):
     """A tokenizer of its own (the extractor adds the dictionary's terms, 市级及以上资金, to jieba's global one),
     knowing the evidence words: levels and `evidence.words`."""
-    import jieba
-    jieba.setLogLevel(60)
-    tok = jieba.Tokenizer()
+    from qa_app.jieba_store import tokenizer
+    tok = tokenizer()  # jieba's dictionary looked up on demand (qa_app.jieba_store): the same cuts, a fast start
     data = load_lexicon(config.lexicon_path).data.get("evidence") or {}
     for w in [*(x for lv in data.get("levels") or [] for x in lv["words"]), *(data.get("words") or [])]:
         if not re.search(r"[A-Za-z]", str(w)) and len(str(w)) > 1:
@@ -142,8 +141,8 @@ def condition_parts(text: str, config: ReasonerConfig = ReasonerConfig()) -> Con
 
 @lru_cache(maxsize=1)
 def _tagger():
-    import jieba.posseg
-    return jieba.posseg.POSTokenizer(_jieba())
+    from qa_app.jieba_store import tagger
+    return tagger(_jieba())  # jieba.posseg.POSTokenizer, its tags looked up on demand
 
 
 def _bare(text: str, w: Words) -> bool:

@@ -9,7 +9,8 @@ A condition is `met`, `not_met` (stated as not met), `weak` (a clause says part 
   quantity a measure counts when its label holds the same verb and thing.
 Precision first: only `met` changes the profile (confirms a text condition, sets a flag or qualification).
 
-Entry point: `with_evidence(profile, text, policy, *, config, similarity)` → Profile with `evidence`.
+Entry points: `with_evidence(profile, text, policy, *, config, similarity)` → Profile with `evidence`;
+`with_library_evidence(profile, text, policies, ...)` the same over several policies (a corpus folder).
 `similarity(clauses, conditions)` → matrix of cosine similarities (the e5 encoder; None: words only).
 """
 from __future__ import annotations
@@ -72,6 +73,17 @@ def with_evidence(profile: Profile, text: str, policy, *, config: ReasonerConfig
                       quantities=quantities, evidence=tuple(evidence))
     evidence += structured_evidence(profile, policy, config)
     return replace(profile, evidence=tuple(evidence))
+
+
+def with_library_evidence(profile: Profile, text: str, policies, *, config: ReasonerConfig = ReasonerConfig(),
+                          similarity: Similarity | None = None) -> Profile:
+    """`with_evidence` against each policy in turn (what one policy's conditions confirm carries to the next);
+    the evidence of every document is kept."""
+    found = []
+    for policy in policies:
+        profile = with_evidence(profile, text, policy, config=config, similarity=similarity)
+        found += list(profile.evidence)
+    return replace(profile, evidence=tuple(found))
 
 
 def _counts(profile: Profile, policy, quantities: dict, config) -> list[dict]:
