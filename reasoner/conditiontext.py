@@ -118,8 +118,27 @@ class Condition:
                                                           for group in self.choices)
 
 
-@lru_cache(maxsize=4096)
-def condition_parts(text: str, config: ReasonerConfig = ReasonerConfig()) -> Condition:
+_KNOWN: dict = {}  # (text, config) → Condition, read once per process (reasoner.evidence seeds it from disk)
+
+
+def condition_parts(text: str, config: ReasonerConfig = ReasonerConfig()) -> "Condition":
+    """The parts of a condition written in words (`read_parts`), remembered per text and configuration."""
+    hit = _KNOWN.get((text, config))
+    if hit is None:
+        if len(_KNOWN) > 20_000:  # a long-running app: bounded like the lru_cache it replaces
+            _KNOWN.clear()
+        hit = _KNOWN[(text, config)] = read_parts(text, config)
+    return hit
+
+
+def remember_parts(parts: dict, config: ReasonerConfig) -> None:
+    """Parts read earlier (text → Condition, e.g. from a policy's cache) known without reading them again."""
+    for text, cond in parts.items():
+        _KNOWN.setdefault((text, config), cond)
+
+
+def read_parts(text: str, config: ReasonerConfig = ReasonerConfig()) -> Condition:
+    """Content words, accepted levels, polarity, enumerations of a condition (jieba cuts and tags)."""
     w = words(config)
     toks = _tokens(text)
     skip = w.stop | w.negations | set(w.levels) | set(w.level_up) | {"以上", "及", "以下"}
