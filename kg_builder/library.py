@@ -16,17 +16,20 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from .build import BuildResult, build_source
 from .cache import cached_build, code_version, graph_key, memo_key, rekey
 from .config import BuildConfig
 from .corpus import META_SUFFIX, Source, load_source
 from .errors import PolicyInputError
 from .guide import Guide, guide_conditions, implemented_clauses, is_guide, parse_guide, resolve_citations
 from .vocab import ELI, PK
+
+if TYPE_CHECKING:  # the extractor (kg_builder.build) loads only when a document is not in the build cache
+    from .build import BuildResult
 
 KINDS = {"policy": "policy", "guide": "guide", "rules": "rules", "implementing rules": "rules",
          "implementing_rules": "rules", "实施细则": "rules", "办事指南": "guide", "政策": "policy"}

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +32,7 @@ def _stamp() -> dict:
 
 def ensure_e5_onnx(cache_dir: str | os.PathLike | None = None) -> Path:
     """The ONNX folder, exported once (needs torch the first time only)."""
-    from qa_app.encoder import cache_root, ensure_e5_model
+    from qa_app.encoder import cache_root, ensure_e5_model, new_folder
 
     final = Path(cache_dir or cache_root()) / "models" / FOLDER
     stamp = _stamp()
@@ -46,20 +44,9 @@ def ensure_e5_onnx(cache_dir: str | os.PathLike | None = None) -> Path:
     except (OSError, ValueError):
         pass
     converted = ensure_e5_model(cache_dir)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{FOLDER}.tmp-", dir=final.parent))
-    try:
+    with new_folder(final, marker="source.json") as tmp:
         export(converted, Path(stamp["source"]), tmp)
         (tmp / "source.json").write_text(json.dumps(stamp))
-        if final.exists():  # stale or incomplete: move aside, then replace
-            shutil.rmtree(final.rename(tempfile.mkdtemp(prefix=f".{FOLDER}.old-", dir=final.parent)))
-        try:
-            tmp.rename(final)
-        except OSError:  # a concurrent exporter won the race; its folder is equivalent
-            if not (final / "source.json").exists():
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return final
 
 

