@@ -110,3 +110,15 @@ def no_longer_in_force(meta: dict):
         return start.replace(year=start.year + n)
     except ValueError:  # 29 February
         return start.replace(year=start.year + n, day=28)
+
+
+def corpus_files(path: Path | str) -> list[Path]:
+    path = Path(path)
+    if not path.exists():
+        raise PolicyInputError(str(path), "no such file or folder", expected="a policy text or a corpus folder")
+    if path.is_file():
+        return [path]
+    files = sorted(p for p in path.glob("*.txt") if p.is_file())
+    if not files:
+        raise PolicyInputError(str(path), "the folder holds no .txt document", expected="<id>.txt files")
+    return files

@@ -23,7 +23,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from .cache import cached_build, code_version, graph_key, memo_key, rekey
 from .config import BuildConfig
-from .corpus import META_SUFFIX, Source, load_source
+from .corpus import META_SUFFIX, Source, corpus_files, load_source
 from .errors import PolicyInputError
 from .guide import Guide, guide_conditions, implemented_clauses, is_guide, parse_guide, resolve_citations
 from .vocab import ELI, PK
@@ -108,18 +108,6 @@ def short_title(title: str) -> str:
     subject is dropped; a long rest is cut."""
     rest = REGION.sub("", title).strip() or title
     return rest if len(rest) <= SHORT_MAX else rest[:SHORT_MAX - 1] + "…"
-
-
-def corpus_files(path: Path | str) -> list[Path]:
-    path = Path(path)
-    if not path.exists():
-        raise PolicyInputError(str(path), "no such file or folder", expected="a policy text or a corpus folder")
-    if path.is_file():
-        return [path]
-    files = sorted(p for p in path.glob("*.txt") if p.is_file())
-    if not files:
-        raise PolicyInputError(str(path), "the folder holds no .txt document", expected="<id>.txt files")
-    return files
 
 
 def title_from_text(text: str) -> str | None:

@@ -51,7 +51,7 @@ def snapshot_of(graph) -> GraphSnapshot:
 
 def index_key(folder: Path, config) -> str:
     from kg_builder.cache import build_key, code_version
-    from kg_builder.library import corpus_files
+    from kg_builder.corpus import corpus_files
 
     qa_app = Path(__file__).resolve().parent
     parts = [f"v{VERSION}", repr(config), code_version(qa_app)]
