@@ -152,7 +152,9 @@ def posseg():
     jieba.setLogLevel(60)
     dt = jieba.dt
     path = None
-    if _is_default(dt):
+    # the import reads jieba.dt's dictionary file, swapped for an empty one here: only on the main thread (the
+    # CLI), never while another thread (an app session) could be initialising jieba.dt from that file
+    if _is_default(dt) and threading.current_thread() is threading.main_thread():
         try:
             path = _ensure(jieba, dt)
         except (OSError, sqlite3.Error):
