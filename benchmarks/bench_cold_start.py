@@ -2,7 +2,7 @@
 process's own CPU time (user + sys, which a loaded machine does not inflate), with a cold and a warm cache.
 
 cold: an empty POLICYKG_CACHE except what is made once per machine, not per corpus: the converted/exported e5
-model (models/, ~1 min) and jieba's dictionary store (jieba/, qa_app.jieba_store: jieba's own word list) are
+model (models/, ~1 min) and jieba's dictionary store (jieba/, kg_builder.jieba_store: jieba's own word list) are
 linked in; so each run builds the graphs, the derived views, the guides' links, the passage and condition
 vectors and ask's index — what a first run after a corpus change does. warm: the same cache after a first run.
 `--checkout DIR` times another checkout of the project the same way (e.g. the main branch, for a before/after
@@ -73,7 +73,7 @@ def main() -> None:
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from qa_app.e5_onnx import ensure_e5_onnx
-    from qa_app.jieba_store import tokenizer
+    from kg_builder.jieba_store import tokenizer
 
     tokenizer()  # jieba's dictionary store, made once
     from kg_builder.cache import cache_root

@@ -25,7 +25,7 @@ PLACE_SUFFIXES = "省市区县镇新区"
 @lru_cache(maxsize=256)
 def named_places(question: str) -> tuple[str, ...]:
     """Place names in a question, by jieba's part-of-speech tag `ns`."""
-    from qa_app.jieba_store import default_tagger
+    from kg_builder.jieba_store import default_tagger
 
     return tuple(w for w, flag in default_tagger().lcut(question) if flag == "ns" and len(w) >= 2)
 

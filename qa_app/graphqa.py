@@ -230,7 +230,7 @@ def _read_value(mask: _Mask, terms: Terms, p: Parsed) -> None:
 
 def _topics(rest: str, terms: Terms) -> tuple[str, ...]:
     """Words left once facets, documents and filler are read: what the question is about."""
-    from qa_app.jieba_store import default_tokenizer
+    from kg_builder.jieba_store import default_tokenizer
 
     out, cut = [], default_tokenizer()  # jieba.lcut's cuts (its dictionary read on demand)
     for chunk in re.split(r"[\s，。？！?!,.;；：:、“”\"'（）()]+", rest):

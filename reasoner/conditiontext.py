@@ -32,8 +32,8 @@ Similarity = Callable[[list[str], list[str]], "object"]
 def _jieba(config: ReasonerConfig = ReasonerConfig()):
     """A tokenizer of its own (the extractor adds the dictionary's terms, 市级及以上资金, to jieba's global one),
     knowing the evidence words: levels and `evidence.words`."""
-    from qa_app.jieba_store import tokenizer
-    tok = tokenizer()  # jieba's dictionary looked up on demand (qa_app.jieba_store): the same cuts, a fast start
+    from kg_builder.jieba_store import tokenizer
+    tok = tokenizer()  # jieba's dictionary looked up on demand (kg_builder.jieba_store): the same cuts, a fast start
     data = load_lexicon(config.lexicon_path).data.get("evidence") or {}
     for w in [*(x for lv in data.get("levels") or [] for x in lv["words"]), *(data.get("words") or [])]:
         if not re.search(r"[A-Za-z]", str(w)) and len(str(w)) > 1:
@@ -160,7 +160,7 @@ def read_parts(text: str, config: ReasonerConfig = ReasonerConfig()) -> Conditio
 
 @lru_cache(maxsize=1)
 def _tagger():
-    from qa_app.jieba_store import tagger
+    from kg_builder.jieba_store import tagger
     return tagger(_jieba())  # jieba.posseg.POSTokenizer, its tags looked up on demand
 
 

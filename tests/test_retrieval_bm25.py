@@ -43,11 +43,11 @@ def test_english_terms_expand_into_policy_words(lexicon):
 
 
 def test_sqlite_jieba_dictionary_cuts_like_jieba(tmp_path, monkeypatch):
-    """qa_app.jieba_store reads jieba's dictionary on demand: the same cuts as a plain jieba.Tokenizer."""
+    """kg_builder.jieba_store reads jieba's dictionary on demand: the same cuts as a plain jieba.Tokenizer."""
     import jieba
 
     from conftest import ROOT
-    from qa_app.jieba_store import SqliteFreq, tokenizer
+    from kg_builder.jieba_store import SqliteFreq, tokenizer
     monkeypatch.setenv("POLICYKG_CACHE", str(tmp_path))
     fast, plain = tokenizer(), jieba.Tokenizer()
     assert isinstance(fast.FREQ, SqliteFreq) and list(tmp_path.glob("jieba/*.sqlite"))
@@ -66,13 +66,13 @@ def test_sqlite_jieba_dictionary_cuts_like_jieba(tmp_path, monkeypatch):
 
 
 def test_sqlite_jieba_tags_like_posseg(tmp_path, monkeypatch):
-    """qa_app.jieba_store.tagger looks part-of-speech tags up in the same store: the same words and tags as a
+    """kg_builder.jieba_store.tagger looks part-of-speech tags up in the same store: the same words and tags as a
     jieba.posseg.POSTokenizer over a plain jieba.Tokenizer, with words added (reasoner.conditiontext) or not
     (qa_app.abstain's place names)."""
     import jieba
 
     from conftest import ROOT
-    from qa_app.jieba_store import SqliteTags, posseg, tagger, tokenizer
+    from kg_builder.jieba_store import SqliteTags, posseg, tagger, tokenizer
     monkeypatch.setenv("POLICYKG_CACHE", str(tmp_path))
     pseg = posseg()
     plain_tok, fast_tok = jieba.Tokenizer(), tokenizer()
