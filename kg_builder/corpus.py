@@ -86,12 +86,16 @@ def derived_meta(text: str, title: str | None) -> dict:
             "repeals": repeal.group(1) if repeal else None}
 
 
+def _cn_int(token: str) -> int:
+    import cn2an  # ~0.4 s to import: only for a number written in Chinese
+    return int(cn2an.cn2an(token, "smart"))
+
+
 def no_longer_in_force(meta: dict):
     """The date a policy stops being in force: stated in the metadata, else its in-force date plus the
     validity the text gives (有效期5年 from 2025-03-01 → 2030-03-01), else None."""
     import datetime as dt
 
-    import cn2an
     if meta.get("date_no_longer_in_force"):
         return meta["date_no_longer_in_force"]
     validity = str(meta.get("validity") or "")  # '自2025年3月1日起施行，有效期五年': the years of 有效期
@@ -101,8 +105,20 @@ def no_longer_in_force(meta: dict):
     if not start or not years:
         return None
     start = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
-    n = int(cn2an.cn2an(years.group(1), "smart"))
+    n = int(years.group(1)) if years.group(1).isdigit() else _cn_int(years.group(1))
     try:
         return start.replace(year=start.year + n)
     except ValueError:  # 29 February
         return start.replace(year=start.year + n, day=28)
+
+
+def corpus_files(path: Path | str) -> list[Path]:
+    path = Path(path)
+    if not path.exists():
+        raise PolicyInputError(str(path), "no such file or folder", expected="a policy text or a corpus folder")
+    if path.is_file():
+        return [path]
+    files = sorted(p for p in path.glob("*.txt") if p.is_file())
+    if not files:
+        raise PolicyInputError(str(path), "the folder holds no .txt document", expected="<id>.txt files")
+    return files

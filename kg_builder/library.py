@@ -16,17 +16,20 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from .build import BuildResult, build_source
-from .cache import cached_build, rekey
+from .cache import cached_build, code_version, graph_key, memo_key, rekey
 from .config import BuildConfig
-from .corpus import META_SUFFIX, Source, load_source
+from .corpus import META_SUFFIX, Source, corpus_files, load_source
 from .errors import PolicyInputError
 from .guide import Guide, guide_conditions, implemented_clauses, is_guide, parse_guide, resolve_citations
 from .vocab import ELI, PK
+
+if TYPE_CHECKING:  # the extractor (kg_builder.build) loads only when a document is not in the build cache
+    from .build import BuildResult
 
 KINDS = {"policy": "policy", "guide": "guide", "rules": "rules", "implementing rules": "rules",
          "implementing_rules": "rules", "实施细则": "rules", "办事指南": "guide", "政策": "policy"}
@@ -65,9 +68,20 @@ class Library:
     path: Path
     single: bool  # --corpus named one file
     documents: dict[str, Document]
-    graph: Graph
     links: dict[str, list[dict]] = field(default_factory=dict)  # measure id → what each implementing guide adds
     citations: dict[str, list[dict]] = field(default_factory=dict)  # guide id → its 政策依据, resolved or not
+    _graph: Graph | None = field(default=None, repr=False)
+
+    @property
+    def graph(self) -> Graph:
+        """Every document in one graph, joined on first use (~1 s of rdflib for the corpus folder: `check` and
+        `measures` read each policy's own graph and never need it)."""
+        if self._graph is None:
+            union = Graph()
+            for doc in self.documents.values():
+                union += doc.build.graph if doc.build is not None else doc.guide_graph
+            self._graph = union
+        return self._graph
 
     def policies(self, only=()) -> list[Document]:
         return [d for d in self.select(only) if d.grants]
@@ -94,18 +108,6 @@ def short_title(title: str) -> str:
     subject is dropped; a long rest is cut."""
     rest = REGION.sub("", title).strip() or title
     return rest if len(rest) <= SHORT_MAX else rest[:SHORT_MAX - 1] + "…"
-
-
-def corpus_files(path: Path | str) -> list[Path]:
-    path = Path(path)
-    if not path.exists():
-        raise PolicyInputError(str(path), "no such file or folder", expected="a policy text or a corpus folder")
-    if path.is_file():
-        return [path]
-    files = sorted(p for p in path.glob("*.txt") if p.is_file())
-    if not files:
-        raise PolicyInputError(str(path), "the folder holds no .txt document", expected="<id>.txt files")
-    return files
 
 
 def title_from_text(text: str) -> str | None:
@@ -144,25 +146,59 @@ def build_library(path: Path | str, *, config: BuildConfig = BuildConfig()) -> L
     for source, kind, title in load_corpus(path):
         doc_id = str(source.meta.get("id") or source.doc_id)
         doc = Document(doc_id, kind, title, str(source.meta.get("short_title") or short_title(title)), source)
-        if kind == "guide":
-            doc.guide = parse_guide(source.text)
-        else:
+        if kind != "guide":
             doc.build = cached_build(source.path, config=config)
         docs[doc_id] = doc
-    library = Library(path, path.is_file(), docs, Graph())
+    library = Library(path, path.is_file(), docs)
+    inputs = [f"{d.doc_id}:{d.kind}:{hashlib.sha256(d.source.text.encode('utf-8')).hexdigest()}:{d.source.meta!r}"
+              for d in docs.values()] + [repr(config)]
+    key = _links_key(library, inputs)  # before _describe changes the graphs
     for doc in docs.values():
         if doc.build is not None:
             _describe(doc.build.graph, doc)
-    for doc in docs.values():
-        if doc.guide is not None:
-            _link_guide(library, doc, config)
-    inputs = [f"{d.doc_id}:{d.kind}:{hashlib.sha256(d.source.text.encode('utf-8')).hexdigest()}:{d.source.meta!r}"
-              for d in docs.values()] + [repr(config)]
+    _apply_links(library, key, config)
     for doc in docs.values():
         if doc.build is not None:
             rekey(doc.build.graph, *inputs)  # the links above read only these: derived views stay cached
-        library.graph += doc.build.graph if doc.build is not None else doc.guide_graph
     return library
+
+
+def _links_key(library: Library, inputs: list[str]) -> str | None:
+    """The cache key of what the guides add (None: a policy graph is not from the build cache): every policy
+    graph's key and every document's id, kind, text and metadata (`inputs`)."""
+    keys = [graph_key(d.build.graph) for d in library.documents.values() if d.build is not None]
+    guides = [d for d in library.documents.values() if d.kind == "guide"]
+    if not guides or any(k is None for k in keys):
+        return None
+    digest = hashlib.sha256("\n".join([*keys, *inputs, code_version()]).encode("utf-8")).hexdigest()[:40]
+    return f"{library.path.resolve().name}-{digest}"
+
+
+def _apply_links(library: Library, key: str | None, config: BuildConfig) -> None:
+    """Parse each guide and link it to the measures it implements (`_link_guide`), or, when the same corpus
+    was linked before, apply what that run added — the guides, their graphs, links and citations, and the
+    conditions added to each policy graph — read from the cache (kg_builder.cache.memo_key)."""
+    docs = library.documents
+
+    def link() -> dict:
+        added: dict[str, Graph] = {}
+        for doc in docs.values():
+            if doc.kind == "guide":
+                doc.guide = parse_guide(doc.source.text)
+                _link_guide(library, doc, config, added)
+        return {"guides": {d.doc_id: (d.guide, d.guide_graph) for d in docs.values() if d.kind == "guide"},
+                "links": library.links, "citations": library.citations,
+                "added": {i: list(g) for i, g in added.items()}}
+    done: list = []
+    stored = memo_key(key, "links", lambda: done.append(1) or link())
+    if done:
+        return
+    for doc_id, (guide, graph) in stored["guides"].items():
+        docs[doc_id].guide, docs[doc_id].guide_graph = guide, graph
+    library.links, library.citations = stored["links"], stored["citations"]
+    for doc_id, triples in stored["added"].items():
+        graph = docs[doc_id].build.graph
+        graph.addN((s, p, o, graph) for s, p, o in triples)
 
 
 def _describe(g: Graph, doc: Document) -> None:
@@ -198,10 +234,12 @@ def _candidates(doc: Document) -> list[dict]:
     return out
 
 
-def _link_guide(library: Library, doc: Document, config: BuildConfig) -> None:
+def _link_guide(library: Library, doc: Document, config: BuildConfig, added: dict | None = None) -> None:
+    """Resolve the guide's citations, link it to the clauses it implements, add its 申请条件 to those measures
+    (to each policy graph; also to `added[policy id]`, a Graph, when given) and build its own graph."""
     from .lexicon import load_lexicon
     from .rdf import GraphWriter
-    guide, docs = doc.guide, library.documents
+    guide, docs, record = doc.guide, library.documents, added
     replaced = {replaces(d) for d in docs.values()}
     order = sorted((d for d in docs.values() if d is not doc), key=lambda d: d.doc_id not in replaced)
     resolve_citations(guide, {d.doc_id: {"title": d.title, "meta": d.source.meta,  # a shared title: the newest version
@@ -268,6 +306,9 @@ def _link_guide(library: Library, doc: Document, config: BuildConfig) -> None:
             library.links.setdefault(f"{policy.doc_id}/{m.clause}-{m.index}", []).append(
                 extras | {"clause": c["clause"], "guide_span": c["guide_span"]})
         policy.build.graph += added.g
+        if record is not None:
+            record.setdefault(policy.doc_id, Graph())
+            record[policy.doc_id] += added.g
     _write_extras(writer, extras)
     doc.guide_graph = g
 

@@ -25,9 +25,9 @@ PLACE_SUFFIXES = "省市区县镇新区"
 @lru_cache(maxsize=256)
 def named_places(question: str) -> tuple[str, ...]:
     """Place names in a question, by jieba's part-of-speech tag `ns`."""
-    import jieba.posseg as pseg
+    from kg_builder.jieba_store import default_tagger
 
-    return tuple(w for w, flag in pseg.lcut(question) if flag == "ns" and len(w) >= 2)
+    return tuple(w for w, flag in default_tagger().lcut(question) if flag == "ns" and len(w) >= 2)
 
 
 def unknown_place(question: str, corpus_text: str) -> str | None:
@@ -85,5 +85,8 @@ def normalised_bm25(bm25) -> float:
 def corpus_text_of(graph) -> str:
     """Every document's source text in a graph (pk:sourceText), joined: where places are looked up."""
     from kg_builder.vocab import PK
+    from qa_app.snapshot import GraphSnapshot
 
+    if isinstance(graph, GraphSnapshot):
+        return "\n".join(graph.texts.values())
     return "\n".join(str(o) for o in graph.objects(None, PK.sourceText)) if graph is not None else ""

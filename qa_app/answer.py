@@ -58,7 +58,8 @@ def check_eligibility(question: str, *, index: ClauseIndex, documents=()) -> tup
     except ImportError as err:
         return None, f"eligibility check unavailable: {err}"
     try:
-        library = index.extras.get("library")
+        from qa_app.snapshot import library_of
+        library = library_of(index)
         graphs = [d.build.graph for d in library.policies(documents)] if library is not None else [index.extras["graph"]]
         profile = _with_evidence(profile_from_text(question), question, graphs)
         if library is not None:
@@ -74,20 +75,14 @@ def check_eligibility(question: str, *, index: ClauseIndex, documents=()) -> tup
 def _with_evidence(profile, text: str, graphs):
     """What the description says of each condition of each policy graph (reasoner.evidence), e5 paraphrase
     when the engine loads; the evidence of every document is kept."""
-    from dataclasses import replace
-
-    from reasoner.evidence import with_evidence
+    from reasoner.evidence import with_library_evidence
     from reasoner.model import load_policy
     try:
         from qa_app.encoder import paraphrase_similarity
         similarity = paraphrase_similarity()
     except (ImportError, OSError, RuntimeError):
         similarity = None
-    found = []
-    for graph in graphs:
-        profile = with_evidence(profile, text, load_policy(graph), similarity=similarity)
-        found += list(profile.evidence)
-    return replace(profile, evidence=tuple(found))
+    return with_library_evidence(profile, text, [load_policy(g) for g in graphs], similarity=similarity)
 
 
 def _plain(result):
@@ -240,7 +235,10 @@ def index_from_library(library, *, config: RetrievalConfig = RetrievalConfig(), 
 @lru_cache(maxsize=4)
 def load_index(corpus: Path, config: RetrievalConfig = RetrievalConfig()) -> ClauseIndex:
     """Build (once per process) the index of a policy file or of every document of a corpus folder
-    (each document's graph from kg_builder.cache)."""
+    (each document's graph from kg_builder.cache; a folder's whole index from qa_app.snapshot)."""
     from kg_builder.library import build_library
 
+    if Path(corpus).is_dir():
+        from qa_app.snapshot import cached_index
+        return cached_index(Path(corpus), config)
     return index_from_library(build_library(corpus), config=config)

@@ -40,9 +40,9 @@ def _jieba(lexicon: Lexicon):
 
 @lru_cache(maxsize=4)
 def _jieba_with(words: tuple[str, ...]):
-    from qa_app.jieba_store import tokenizer
+    from kg_builder.jieba_store import tokenizer
 
-    tok = tokenizer()  # jieba's dictionary read on demand (qa_app.jieba_store): the same cuts, a fast start
+    tok = tokenizer()  # jieba's dictionary read on demand (kg_builder.jieba_store): the same cuts, a fast start
     for w in words:
         tok.add_word(w)
     return tok

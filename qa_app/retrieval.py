@@ -149,10 +149,12 @@ def build_library_index(docs: list[tuple[str, str, str, object]], *, name: str,
             texts.append(f"{title} {passage_text(p, text)}")
     bm25, encoder, vectors = _retrievers(texts, lexicon, config, encoder)
     openings = [f"{title} {title} {_opening(text)}" for _, title, text, _ in docs]
-    return ClauseIndex(name, "", passages, lexicon, config, bm25, encoder, vectors,
-                       texts={d[0]: d[2] for d in docs}, titles={d[0]: d[1] for d in docs},
-                       doc_bm25=BM25([tokenize(t, lexicon) for t in openings], k1=config.k1, b=config.b),
-                       doc_ids=[d[0] for d in docs])
+    index = ClauseIndex(name, "", passages, lexicon, config, bm25, encoder, vectors,
+                        texts={d[0]: d[2] for d in docs}, titles={d[0]: d[1] for d in docs},
+                        doc_bm25=BM25([tokenize(t, lexicon) for t in openings], k1=config.k1, b=config.b),
+                        doc_ids=[d[0] for d in docs])
+    index.extras["passage_texts"] = texts  # what the vectors encode (qa_app.snapshot stores them)
+    return index
 
 
 def _opening(text: str, chars: int = 400) -> str:
@@ -162,12 +164,18 @@ def _opening(text: str, chars: int = 400) -> str:
 
 def _retrievers(texts: list[str], lexicon, config: RetrievalConfig, encoder):
     bm25 = BM25([tokenize(t, lexicon) for t in texts], k1=config.k1, b=config.b)
+    encoder, vectors = encoder_vectors(texts, config, encoder)
+    return bm25, encoder, vectors
+
+
+def encoder_vectors(texts: list[str], config: RetrievalConfig, encoder=None):
+    """(encoder, passage vectors): the configured encoder (none for fusion="bm25") and its cached vectors."""
     if encoder is None and config.fusion != "bm25":
         from qa_app.encoder import load_encoder
         encoder = load_encoder(config.model)
     _limit_threads(config.torch_threads)
     vectors = embed_passages(encoder, texts) if encoder is not None else None
-    return bm25, encoder, vectors
+    return encoder, vectors
 
 
 def _limit_threads(n: int | None) -> None:

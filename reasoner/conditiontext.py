@@ -32,9 +32,8 @@ Similarity = Callable[[list[str], list[str]], "object"]
 def _jieba(config: ReasonerConfig = ReasonerConfig()):
     """A tokenizer of its own (the extractor adds the dictionary's terms, 市级及以上资金, to jieba's global one),
     knowing the evidence words: levels and `evidence.words`."""
-    import jieba
-    jieba.setLogLevel(60)
-    tok = jieba.Tokenizer()
+    from kg_builder.jieba_store import tokenizer
+    tok = tokenizer()  # jieba's dictionary looked up on demand (kg_builder.jieba_store): the same cuts, a fast start
     data = load_lexicon(config.lexicon_path).data.get("evidence") or {}
     for w in [*(x for lv in data.get("levels") or [] for x in lv["words"]), *(data.get("words") or [])]:
         if not re.search(r"[A-Za-z]", str(w)) and len(str(w)) > 1:
@@ -119,8 +118,27 @@ class Condition:
                                                           for group in self.choices)
 
 
-@lru_cache(maxsize=4096)
-def condition_parts(text: str, config: ReasonerConfig = ReasonerConfig()) -> Condition:
+_KNOWN: dict = {}  # (text, config) → Condition, read once per process (reasoner.evidence seeds it from disk)
+
+
+def condition_parts(text: str, config: ReasonerConfig = ReasonerConfig()) -> "Condition":
+    """The parts of a condition written in words (`read_parts`), remembered per text and configuration."""
+    hit = _KNOWN.get((text, config))
+    if hit is None:
+        if len(_KNOWN) > 20_000:  # a long-running app: bounded like the lru_cache it replaces
+            _KNOWN.clear()
+        hit = _KNOWN[(text, config)] = read_parts(text, config)
+    return hit
+
+
+def remember_parts(parts: dict, config: ReasonerConfig) -> None:
+    """Parts read earlier (text → Condition, e.g. from a policy's cache) known without reading them again."""
+    for text, cond in parts.items():
+        _KNOWN.setdefault((text, config), cond)
+
+
+def read_parts(text: str, config: ReasonerConfig = ReasonerConfig()) -> Condition:
+    """Content words, accepted levels, polarity, enumerations of a condition (jieba cuts and tags)."""
     w = words(config)
     toks = _tokens(text)
     skip = w.stop | w.negations | set(w.levels) | set(w.level_up) | {"以上", "及", "以下"}
@@ -142,8 +160,8 @@ def condition_parts(text: str, config: ReasonerConfig = ReasonerConfig()) -> Con
 
 @lru_cache(maxsize=1)
 def _tagger():
-    import jieba.posseg
-    return jieba.posseg.POSTokenizer(_jieba())
+    from kg_builder.jieba_store import tagger
+    return tagger(_jieba())  # jieba.posseg.POSTokenizer, its tags looked up on demand
 
 
 def _bare(text: str, w: Words) -> bool:

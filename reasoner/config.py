@@ -1,6 +1,7 @@
 """One frozen configuration object for the reasoner, passed down explicitly."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,3 +56,24 @@ class ReasonerConfig:
     # calibrated `evidence.paraphrase_threshold`
     paraphrase_threshold: float | None = None
     cue_window: int = 6  # how many words (an English word, or one Chinese character) from a term cues reach
+
+
+PACKAGE = Path(__file__).resolve().parent  # the reasoner's code: what its cached values are keyed on
+
+
+def config_digest(config: ReasonerConfig) -> str:
+    """The configuration and the content of its dictionary (shapes and evidence read its words)."""
+    try:
+        words = Path(config.lexicon_path).read_bytes()
+    except OSError:
+        words = b""
+    return hashlib.sha256(repr(config).encode() + words).hexdigest()[:12]
+
+
+def memo_derived(key: str | None, name: str, compute, *, config: ReasonerConfig | None = None):
+    """`compute()`, a value the reasoner derives from the graph whose kg_builder.cache key is `key` (None: not
+    cached), kept on disk beside it, keyed on the reasoner's code version and, given `config`, on config_digest."""
+    from kg_builder.cache import memo_key
+
+    return memo_key(key, f"{name}.{config_digest(config)}" if config is not None else name, compute,
+                    packages=(PACKAGE,))

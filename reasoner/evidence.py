@@ -9,7 +9,8 @@ A condition is `met`, `not_met` (stated as not met), `weak` (a clause says part 
   quantity a measure counts when its label holds the same verb and thing.
 Precision first: only `met` changes the profile (confirms a text condition, sets a flag or qualification).
 
-Entry point: `with_evidence(profile, text, policy, *, config, similarity)` → Profile with `evidence`.
+Entry points: `with_evidence(profile, text, policy, *, config, similarity)` → Profile with `evidence`;
+`with_library_evidence(profile, text, policies, ...)` the same over several policies (a corpus folder).
 `similarity(clauses, conditions)` → matrix of cosine similarities (the e5 encoder; None: words only).
 """
 from __future__ import annotations
@@ -20,8 +21,9 @@ from decimal import Decimal
 from kg_builder.lexicon import load_lexicon
 from kg_builder.mint import is_minted
 
-from .conditiontext import Clause, Similarity, clauses, condition_parts, judge, plain, similarities, strongest
-from .config import ReasonerConfig
+from .conditiontext import (Clause, Similarity, clauses, condition_parts, judge, plain, remember_parts,
+                            similarities, strongest)
+from .config import ReasonerConfig, memo_derived
 from .profile import Profile
 
 STATES = ("met", "not_met", "weak", "unstated")
@@ -45,7 +47,7 @@ def with_evidence(profile: Profile, text: str, policy, *, config: ReasonerConfig
     masks = [(s["start"], s["end"]) for s in profile.sources if s["fact"].startswith("qualifications.")]
     parts = clauses(text, masks, config)
     todo = [(m, c) for m in policy.measures for c in m["conditions"] if _worded(c, profile)]
-    conds = {c["text"]: condition_parts(c["text"], config) for _, c in todo}
+    conds = _condition_parts(policy, [c["text"] for _, c in todo], config)
     sims = similarities(parts, conds, similarity, config)
     evidence, confirmed = [], list(profile.confirmed)
     quals, flags = dict(profile.qualifications), dict(profile.flags)
@@ -72,6 +74,33 @@ def with_evidence(profile: Profile, text: str, policy, *, config: ReasonerConfig
                       quantities=quantities, evidence=tuple(evidence))
     evidence += structured_evidence(profile, policy, config)
     return replace(profile, evidence=tuple(evidence))
+
+
+_SEEDED: set = set()  # (policy cache key, config) whose condition parts were read from disk in this process
+
+
+def _condition_parts(policy, texts: list[str], config: ReasonerConfig) -> dict:
+    """condition_parts of each text (jieba cuts and tags: ~5 ms each); for a cached policy, the parts of all its
+    conditions written in words are kept on disk beside it (reasoner.config.memo_derived) and read once."""
+    key = getattr(policy, "cache_key", None)
+    if key is not None and (key, config) not in _SEEDED:
+        every = list(dict.fromkeys(c["text"] for m in policy.measures for c in m["conditions"]
+                                   if c["kind"] in ("text", "flag", "qualification")))
+        remember_parts(memo_derived(key, "conditionparts", lambda: {t: condition_parts(t, config) for t in every},
+                                    config=config), config)
+        _SEEDED.add((key, config))
+    return {t: condition_parts(t, config) for t in texts}
+
+
+def with_library_evidence(profile: Profile, text: str, policies, *, config: ReasonerConfig = ReasonerConfig(),
+                          similarity: Similarity | None = None) -> Profile:
+    """`with_evidence` against each policy in turn (what one policy's conditions confirm carries to the next);
+    the evidence of every document is kept."""
+    found = []
+    for policy in policies:
+        profile = with_evidence(profile, text, policy, config=config, similarity=similarity)
+        found += list(profile.evidence)
+    return replace(profile, evidence=tuple(found))
 
 
 def _counts(profile: Profile, policy, quantities: dict, config) -> list[dict]:

@@ -15,21 +15,17 @@ Entry points: `compile_checks(policy, *, config)`, `run_embedded(profiles, polic
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH
 
-from kg_builder.cache import memo_key
-
-from .config import ReasonerConfig
+from .config import ReasonerConfig, memo_derived
 from .rdfprofile import to_ntriples
 from .shapes import shapes_graph
 from .vocab import PF
@@ -116,26 +112,15 @@ def compile_shapes(g: Graph) -> CompiledChecks:
     return CompiledChecks(query, tuple(keys))
 
 
-PACKAGE = Path(__file__).resolve().parent
 _COMPILED: dict[int, tuple] = {}
-
-
-def _config_digest(config: ReasonerConfig) -> str:
-    """The configuration and the content of its dictionary (the shapes name its concepts)."""
-    try:
-        words = Path(config.lexicon_path).read_bytes()
-    except OSError:
-        words = b""
-    return hashlib.sha256(repr(config).encode() + words).hexdigest()[:12]
 
 
 def compile_checks(policy, *, config: ReasonerConfig = ReasonerConfig()) -> CompiledChecks:
     hit = _COMPILED.get(id(policy))
     if hit and hit[0] is policy and hit[1] == config:
         return hit[2]
-    compiled = memo_key(getattr(policy, "cache_key", None),  # on disk for a policy read from a cached graph
-                        "checks." + _config_digest(config),
-                        lambda: compile_shapes(shapes_graph(policy, config=config)), packages=(PACKAGE,))
+    compiled = memo_derived(getattr(policy, "cache_key", None),  # on disk for a policy read from a cached graph
+                            "checks", lambda: compile_shapes(shapes_graph(policy, config=config)), config=config)
     _COMPILED[id(policy)] = (policy, config, compiled)
     return compiled
 

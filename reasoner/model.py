@@ -8,14 +8,13 @@ confirmations and audit records can point at them. The quantity a ratio applies 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rdflib import Graph
 
-from kg_builder.cache import graph_key, memo
+from kg_builder.cache import graph_key
 from kg_builder.views import PREFIXES, measures_json, minted_concepts
 
-from .config import ReasonerConfig
+from .config import ReasonerConfig, memo_derived
 
 DOCS = PREFIXES + "SELECT DISTINCT ?doc ?text WHERE { ?m a pk:Measure ; pk:citation/oa:hasSource ?doc . " \
                   "OPTIONAL { ?doc pk:sourceText ?text } }"
@@ -37,7 +36,6 @@ class Policy:
     concepts: tuple = ()  # concepts minted from the text (kg_builder.mint), read from the graph
 
 
-PACKAGE = Path(__file__).resolve().parent
 _CACHE: dict[int, tuple[Graph, int, Policy]] = {}
 
 
@@ -45,7 +43,7 @@ def load_policy(graph: Graph, *, config: ReasonerConfig = ReasonerConfig()) -> P
     hit = _CACHE.get(id(graph))
     if hit and hit[0] is graph and hit[1] == len(graph):
         return hit[2]
-    policy = memo(graph, "policy", lambda: _read(graph), packages=(PACKAGE,))  # on disk for cached graphs
+    policy = memo_derived(graph_key(graph), "policy", lambda: _read(graph))  # on disk for cached graphs
     policy.cache_key = graph_key(graph)  # what the compiled checks are cached under (reasoner.fast)
     from kg_builder.mint import register
     for c in policy.concepts:  # a policy read back from the disk cache: its minted concepts known here too

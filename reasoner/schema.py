@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import lru_cache
-
-import jsonschema
+from typing import TYPE_CHECKING
 
 from kg_builder.errors import PolicyInputError
 from kg_builder.lexicon import load_lexicon
 
 from .config import ReasonerConfig
+
+if TYPE_CHECKING:  # jsonschema (~0.1 s) loads when a profile is validated, not for `check --text`
+    import jsonschema
 
 UNIT_FACTORS = {"CNY": Decimal(1), "元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000),
                 "year": Decimal(1), "年": Decimal(1), "m2": Decimal(1), "平方米": Decimal(1), "day": Decimal(1),
@@ -123,6 +125,8 @@ def _problem(err: jsonschema.ValidationError) -> str:
 
 
 def validate_profile(data: dict, *, source: str, config: ReasonerConfig = ReasonerConfig()) -> None:
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(profile_schema(config, _minted()))
     errors = sorted(validator.iter_errors(_jsonable(data)), key=lambda e: list(map(str, e.absolute_path)))
     if errors:

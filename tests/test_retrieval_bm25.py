@@ -43,11 +43,11 @@ def test_english_terms_expand_into_policy_words(lexicon):
 
 
 def test_sqlite_jieba_dictionary_cuts_like_jieba(tmp_path, monkeypatch):
-    """qa_app.jieba_store reads jieba's dictionary on demand: the same cuts as a plain jieba.Tokenizer."""
+    """kg_builder.jieba_store reads jieba's dictionary on demand: the same cuts as a plain jieba.Tokenizer."""
     import jieba
 
     from conftest import ROOT
-    from qa_app.jieba_store import SqliteFreq, tokenizer
+    from kg_builder.jieba_store import SqliteFreq, tokenizer
     monkeypatch.setenv("POLICYKG_CACHE", str(tmp_path))
     fast, plain = tokenizer(), jieba.Tokenizer()
     assert isinstance(fast.FREQ, SqliteFreq) and list(tmp_path.glob("jieba/*.sqlite"))
@@ -63,3 +63,28 @@ def test_sqlite_jieba_dictionary_cuts_like_jieba(tmp_path, monkeypatch):
         assert fast.lcut_for_search(line) == plain.lcut_for_search(line), line
         assert fast.lcut(line) == plain.lcut(line), line
     assert fast.total == plain.total
+
+
+def test_sqlite_jieba_tags_like_posseg(tmp_path, monkeypatch):
+    """kg_builder.jieba_store.tagger looks part-of-speech tags up in the same store: the same words and tags as a
+    jieba.posseg.POSTokenizer over a plain jieba.Tokenizer, with words added (reasoner.conditiontext) or not
+    (qa_app.abstain's place names)."""
+    import jieba
+
+    from conftest import ROOT
+    from kg_builder.jieba_store import SqliteTags, posseg, tagger, tokenizer
+    monkeypatch.setenv("POLICYKG_CACHE", str(tmp_path))
+    pseg = posseg()
+    plain_tok, fast_tok = jieba.Tokenizer(), tokenizer()
+    for word in ("市级及以上", "单项冠军"):
+        plain_tok.add_word(word, freq=100000)
+        fast_tok.add_word(word, freq=100000)
+    pairs = [(tagger(fast_tok), pseg.POSTokenizer(plain_tok)), (tagger(tokenizer()), pseg.POSTokenizer(jieba.Tokenizer()))]
+    assert all(isinstance(fast.word_tag_tab, SqliteTags) for fast, _ in pairs)
+    from kg_builder.corpus import decode
+    lines = [line for p in sorted((ROOT / "corpus").glob("*.txt"))
+             for line in decode(p.read_bytes(), str(p))[0].splitlines()[:40] if line.strip()]
+    lines += ["我们在上海市浦东新区注册，获得市级及以上资金支持", "深圳的企业能申请吗", "单项冠军企业"]
+    for line in lines:
+        for fast, plain in pairs:
+            assert [tuple(x) for x in fast.lcut(line)] == [tuple(x) for x in plain.lcut(line)], line

@@ -96,21 +96,16 @@ def _read_evidence(items: list, args, policies: list) -> list:
     e5 paraphrase); the evidence of every document is kept."""
     if args.text is None and not args.batch:
         return items
-    from dataclasses import replace
-
     from qa_app.encoder import paraphrase_similarity
-    from reasoner.evidence import with_evidence
+    from reasoner.evidence import with_library_evidence
     similarity = paraphrase_similarity()
     texts = [args.text] if args.text is not None else _read_file(args.batch).splitlines()
 
     def read(key, p):
         if isinstance(p, PolicyInputError):
             return p
-        text, found = texts[0] if args.text is not None else texts[key - 1], []
-        for policy in policies:
-            p = with_evidence(p, text, policy, similarity=similarity)
-            found += list(p.evidence)
-        return replace(p, evidence=tuple(found))
+        text = texts[0] if args.text is not None else texts[key - 1]
+        return with_library_evidence(p, text, policies, similarity=similarity)
     return [(key, read(key, p)) for key, p in items]
 
 
