@@ -13,7 +13,8 @@ source: start, end, or only the quote (found once within the measure's span, els
 - add_measure: a measure the extractor does not give; `measure` is its new key (<clause>-<n>), `like` an existing
   measure of the same item (label, article), the measure's span (start/end or quote), beneficiary, benefit,
   `amounts` and `conditions` (specs as above). Refused when the key exists: the extractor gives it now.
-- delete of a whole measure may give `expect`: the beginning of the measure's quote the reviewer saw.
+- delete of a whole measure may give `expect`: the beginning of the measure's quote the reviewer saw; delete with
+  `path: conditions` (or `amounts`) and `expect: <its words>` removes that fact of the measure, wherever it is.
 Saving is atomic and checks that nobody else changed the file in between (`save_entry`).
 """
 from __future__ import annotations
@@ -151,7 +152,7 @@ def amount_key(a: Amount) -> str:
 
 def _apply(e: dict, m: Measure, measures: list[Measure], text: str) -> str:
     action, within = e["action"], (m.start, m.end)
-    if "expect" in e and action == "correct" or (action == "delete" and e.get("path") and "expect" in e):
+    if "expect" in e and action == "correct" or (action == "delete" and "." in str(e.get("path")) and "expect" in e):
         seen = _get(m, e["path"])
         seen = seen.text if isinstance(seen, (Amount, Condition)) else seen  # a whole fact: its words
         if str(seen) != str(e["expect"]):
@@ -168,7 +169,13 @@ def _apply(e: dict, m: Measure, measures: list[Measure], text: str) -> str:
     elif action == "correct":
         _set(m, e["path"], e["value"])
     elif action == "delete":
-        if e.get("path"):
+        if e.get("path") in ("conditions", "amounts"):  # the fact whose words are `expect`, wherever it is
+            facts = getattr(m, e["path"])
+            hit = next((f for f in facts if f.text == str(e.get("expect")) and not getattr(f, "stated_in", None)), None)
+            if hit is None:
+                raise ReviewConflict(f"stale: no {e['path'][:-1]} reads {e.get('expect')!r} now")
+            facts.remove(hit)
+        elif e.get("path"):
             kind, index = e["path"].split(".")
             getattr(m, kind).pop(int(index) - 1)
         else:
