@@ -13,6 +13,8 @@ source: start, end, or only the quote (found once within the measure's span, els
 - add_measure: a measure the extractor does not give; `measure` is its new key (<clause>-<n>), `like` an existing
   measure of the same item (label, article), the measure's span (start/end or quote), beneficiary, benefit,
   `amounts` and `conditions` (specs as above). Refused when the key exists: the extractor gives it now.
+- correct with `where: <words>` and a path without index ("conditions.quantity") changes the measure's own fact
+  with those words, wherever it is.
 - delete of a whole measure may give `expect`: the beginning of the measure's quote the reviewer saw; delete with
   `path: conditions` (or `amounts`) and `expect: <its words>` removes that fact of the measure, wherever it is.
 Saving is atomic and checks that nobody else changed the file in between (`save_entry`).
@@ -68,19 +70,29 @@ def load_entries(path: Path) -> list[dict]:
     return entries
 
 
-def _get(measure: Measure, path: str):
+def _get(measure: Measure, path: str, where: str | None = None):
     obj = measure
     for part in path.split("."):
+        if isinstance(obj, list) and not part.isdigit():  # conditions.quantity + where: the fact with those words
+            obj = next((f for f in obj if f.text == where and not getattr(f, "stated_in", None)), None)
+            if obj is None:
+                raise ReviewConflict(f"stale: no fact reads {where!r} now")
         obj = obj[int(part) - 1] if part.isdigit() else getattr(obj, part)
     return obj
 
 
-def _set(measure: Measure, path: str, value) -> None:
+def _set(measure: Measure, path: str, value, where: str | None = None) -> None:
     *head, last = path.split(".")
-    obj = _get(measure, ".".join(head)) if head else measure
+    obj = _get(measure, ".".join(head), where) if head else measure
+    if isinstance(obj, list):  # conditions.quantity + where: the measure's own fact with those words
+        obj = next((f for f in obj if f.text == where and not getattr(f, "stated_in", None)), None)
+        if obj is None:
+            raise ReviewConflict(f"stale: no fact reads {where!r} now")
     current = getattr(obj, last)
-    if isinstance(current, Decimal):
+    if isinstance(current, Decimal) or last == "value" and isinstance(obj, Condition) and value is not None:
         value = Decimal(str(value))
+    if last in ("quantity", "base", "per"):
+        value = _concept(value)
     if last == "kind" and isinstance(obj, Amount) and value not in AMOUNT_KINDS:
         raise ValueError(f"unknown amount kind {value!r}")
     setattr(obj, last, value)
@@ -153,7 +165,7 @@ def amount_key(a: Amount) -> str:
 def _apply(e: dict, m: Measure, measures: list[Measure], text: str) -> str:
     action, within = e["action"], (m.start, m.end)
     if "expect" in e and action == "correct" or (action == "delete" and "." in str(e.get("path")) and "expect" in e):
-        seen = _get(m, e["path"])
+        seen = _get(m, e["path"], e.get("where"))
         seen = seen.text if isinstance(seen, (Amount, Condition)) else seen  # a whole fact: its words
         if str(seen) != str(e["expect"]):
             raise ReviewConflict(f"stale: {e['path']} is now {seen!s}, the reviewer saw {e['expect']!s}")
@@ -167,7 +179,7 @@ def _apply(e: dict, m: Measure, measures: list[Measure], text: str) -> str:
         for fact in (*m.conditions, *m.amounts):
             fact.origin = "reviewed"
     elif action == "correct":
-        _set(m, e["path"], e["value"])
+        _set(m, e["path"], e["value"], e.get("where"))
     elif action == "delete":
         if e.get("path") in ("conditions", "amounts"):  # the fact whose words are `expect`, wherever it is
             facts = getattr(m, e["path"])

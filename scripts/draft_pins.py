@@ -56,6 +56,13 @@ def condition(c: dict) -> dict:
     return out
 
 
+def tier(t: dict) -> dict:
+    """One level of a ladder: its measure, threshold (op, value) and amounts (kind, value)."""
+    th = t.get("threshold") or {}
+    return {"measure": t["measure"].split("/", 1)[1], "op": th.get("op"), "value": dec(th.get("value")),
+            "amounts": [f"{a['kind']} {dec(a['value'])}" for a in t["amounts"]]}
+
+
 def main(path: str) -> None:
     config = BuildConfig()
     build = build_source(path, config=config)
@@ -68,6 +75,8 @@ def main(path: str) -> None:
                 "clause": m["clause"], "measure": key, "beneficiary": m["beneficiary"], "benefit": m["benefit"],
                 "amounts": [amount(a) for a in m["amounts"]],
                 "conditions": [condition(c) for c in m["conditions"] if not c.get("stated_in")]}
+        if m.get("tiers"):
+            case["tiers"] = [tier(t) for t in m["tiers"]]
         for c in m["conditions"]:
             if c.get("stated_in"):
                 app.setdefault((c["stated_in"], c["citation"]["quote"]), None)

@@ -66,6 +66,14 @@ def mismatch(m: dict | None, case: dict) -> str | None:
                _decimal(c.get("value")), c["quote"]) for c in case["conditions"]]
     if got_c != want_c:
         return f"conditions {got_c} != {want_c}"
+    got_t = [(t["measure"].split("/", 1)[1], (t.get("threshold") or {}).get("op"),
+              _decimal((t.get("threshold") or {}).get("value")),
+              [(a["kind"], _decimal(a["value"])) for a in t["amounts"]]) for t in m.get("tiers") or []]
+    want_t = [(t["measure"], t["op"], _decimal(t["value"]),
+               [(a.split()[0], None if a.split()[1] == "None" else Decimal(a.split()[1])) for a in t["amounts"]])
+              for t in case.get("tiers") or []]
+    if got_t != want_t:
+        return f"tiers {got_t} != {want_t}"
     return None
 
 
