@@ -130,17 +130,24 @@ def test_review_entries_apply_and_are_named_by_pins(doc):
     document = FILES[doc]["document"]
     result, measures = _build(document, True)
     _, raw = _build(document, False)
-    pins = {c["measure"]: c for c in FILES[doc]["measures"]}
-    named = {e: c["measure"] for c in FILES[doc]["measures"] for e in c.get("reviewed", [])}
-    named.update({g["reviewed"]: g["measure"] for g in FILES[doc].get("not_measures") or []})
+    problems = review_problems(FILES[doc], _entries(document), result.reviews, measures, raw)
+    assert not problems, "\n".join(problems)
+
+
+def review_problems(pins: dict, entries: list[dict], outcomes: list, measures: dict, raw: dict) -> list[str]:
+    """What is wrong between the pins of a document, its review entries, their outcomes, the build with reviews
+    (`measures`) and without (`raw`)."""
+    by_key = {c["measure"]: c for c in pins["measures"]}
+    named = {e: c["measure"] for c in pins["measures"] for e in c.get("reviewed", [])}
+    named.update({g["reviewed"]: g["measure"] for g in pins.get("not_measures") or []})
     problems = []
-    for entry, outcome in zip(_entries(document), result.reviews):
+    for entry, outcome in zip(entries, outcomes):
         eid, key = str(entry["id"]), str(entry["measure"])
         if eid not in named:
             problems.append(f"review entry {eid} ({key}) is named by no pin (`reviewed:`)")
         if outcome.applied:
             continue
-        pin = pins.get(named.get(eid, key))
+        pin = by_key.get(named.get(eid, key))
         if entry["action"] == "delete" and not entry.get("path") and key not in raw:
             problems.append(f"remove review entry {eid}: the extractor now reads it (no measure {key} to delete)")
         elif pin is not None and mismatch(measures.get(pin["measure"]), pin) is None:
@@ -149,9 +156,28 @@ def test_review_entries_apply_and_are_named_by_pins(doc):
             problems.append(f"review entry {eid} on {key} did not apply: {outcome.note}; re-read the article and "
                             f"update the entry (the extractor now gives {_brief(raw.get(key))})")
     for eid, key in named.items():
-        if eid not in {str(e["id"]) for e in _entries(document)}:
-            problems.append(f"pin {key} names review entry {eid}, which {document}.yaml does not hold")
-    assert not problems, "\n".join(problems)
+        if eid not in {str(e["id"]) for e in entries}:
+            problems.append(f"pin {key} names review entry {eid}, which the review file does not hold")
+    return problems
+
+
+def test_an_entry_the_extractor_no_longer_needs_is_reported():
+    """The check itself: a stale entry on a measure the build now reads as pinned → "remove review entry"."""
+    from kg_builder.review import Outcome
+    m = {"clause": "3", "beneficiary": "引荐方", "benefit": "奖励", "amounts": [], "conditions": []}
+    pins = {"measures": [{"name": "x", "clause": "3", "measure": "3-1", "beneficiary": "引荐方", "benefit": "奖励",
+                          "amounts": [], "conditions": [], "reviewed": ["e1"]}],
+            "not_measures": [{"measure": "9-1", "reviewed": "e2"}]}
+    entries = [{"id": "e1", "action": "correct", "measure": "3-1"}, {"id": "e2", "action": "delete", "measure": "9-1"}]
+    outcomes = [Outcome("e1", False, "stale: beneficiary is now 引荐方, the reviewer saw 企业"),
+                Outcome("e2", False, "no measure 9-1 in this build")]
+    problems = review_problems(pins, entries, outcomes, {"3-1": m}, {"3-1": m})
+    assert problems == ["remove review entry e1: the extractor now reads it (stale: beneficiary is now 引荐方, "
+                        "the reviewer saw 企业)",
+                        "remove review entry e2: the extractor now reads it (no measure 9-1 to delete)"]
+    wrong = {**m, "beneficiary": "企业"}
+    assert "did not apply" in review_problems(pins, entries[:1], outcomes[:1], {"3-1": wrong}, {"3-1": wrong})[0]
+    assert review_problems(pins, [], [], {"3-1": m}, {})[0].startswith("pin 3-1 names review entry e1")
 
 
 def _brief(m: dict | None) -> str:
