@@ -8,6 +8,8 @@ stale, not silently applied), reviewer, date, reason; add_* entries give kind, v
 source: start, end, or only the quote (found once within the measure's span, else once in the text).
 - add_amount may name `base` / `per` (a dictionary id, or "mint:<label as written>" for the open vocabulary),
   `per_label`, `unit`, `currency`; add_condition a threshold's `op`, `value`, `unit` and `quantity`.
+- add_amount / add_condition are refused (not applied) when the measure has that fact already (the same kind and
+  value or threshold over the same words): the extractor reads it now, and the entry can go.
 - replace_amounts: `amounts` (a list of add_amount specs) replaces the measure's amounts; `expect` lists the
   amounts the reviewer saw as "kind value" strings ("fixed 50", "negotiated None").
 - add_measure: a measure the extractor does not give; `measure` is its new key (<clause>-<n>), `like` an existing
@@ -157,6 +159,15 @@ def _condition(text: str, spec: dict, within: tuple[int, int]) -> Condition:
                      quantity=_concept(spec.get("quantity"), spec.get("unit")), origin="reviewed")
 
 
+def _same_condition(c: Condition, new: Condition) -> bool:
+    """The extractor's condition says what the reviewer adds: the same words, or the same threshold on them."""
+    if c.kind != new.kind or not (c.start < new.end and new.start < c.end):
+        return False
+    if new.kind == "threshold":
+        return (c.op, c.value) == (new.op, new.value)
+    return (c.start, c.end) == (new.start, new.end)
+
+
 def amount_key(a: Amount) -> str:
     """How a reviewer names an amount in `expect`: "kind value" ("fixed 50", "negotiated None")."""
     return f"{a.kind} {a.value if a.value is None else format(a.value.normalize(), 'f')}"
@@ -193,9 +204,15 @@ def _apply(e: dict, m: Measure, measures: list[Measure], text: str) -> str:
         else:
             measures.remove(m)
     elif action == "add_amount":
-        m.amounts.append(_amount(text, e, within))
+        new = _amount(text, e, within)
+        if any(a.kind == new.kind and a.value == new.value and a.start < new.end and new.start < a.end for a in m.amounts):
+            raise ReviewConflict(f"the measure has this amount already: the extractor reads {new.text!r} now")
+        m.amounts.append(new)
     elif action == "add_condition":
-        m.conditions.append(_condition(text, e, within))
+        new = _condition(text, e, within)
+        if any(_same_condition(c, new) for c in m.conditions):
+            raise ReviewConflict(f"the measure has this condition already: the extractor reads {new.text!r} now")
+        m.conditions.append(new)
     elif action == "replace_amounts":
         m.amounts[:] = [_amount(text, spec, within) for spec in e["amounts"]]
     return "applied"
