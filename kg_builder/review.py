@@ -18,7 +18,8 @@ source: start, end, or only the quote (found once within the measure's span, els
 - correct with `where: <words>` and a path without index ("conditions.quantity") changes the measure's own fact
   with those words, wherever it is.
 - delete of a whole measure may give `expect`: the beginning of the measure's quote the reviewer saw; delete with
-  `path: conditions` (or `amounts`) and `expect: <its words>` removes that fact of the measure, wherever it is.
+  `path: conditions` (or `amounts`) and `expect: <its words>` removes that fact of the measure, wherever it is;
+  with `stated_in: <clause>` the condition the applicability article states (a measure the article exempts).
 Saving is atomic and checks that nobody else changed the file in between (`save_entry`).
 """
 from __future__ import annotations
@@ -194,7 +195,9 @@ def _apply(e: dict, m: Measure, measures: list[Measure], text: str) -> str:
     elif action == "delete":
         if e.get("path") in ("conditions", "amounts"):  # the fact whose words are `expect`, wherever it is
             facts = getattr(m, e["path"])
-            hit = next((f for f in facts if f.text == str(e.get("expect")) and not getattr(f, "stated_in", None)), None)
+            stated = e.get("stated_in")  # a condition the applicability article states (its clause id), else the measure's own
+            hit = next((f for f in facts if f.text == str(e.get("expect"))
+                        and getattr(f, "stated_in", None) == (None if stated is None else str(stated))), None)
             if hit is None:
                 raise ReviewConflict(f"stale: no {e['path'][:-1]} reads {e.get('expect')!r} now")
             facts.remove(hit)

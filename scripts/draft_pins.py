@@ -68,7 +68,7 @@ def main(path: str) -> None:
     build = build_source(path, config=config)
     entries = load_entries(review_path(config.review_dir, build.doc_id))
     applied = {o.entry_id for o in build.reviews if o.applied}
-    measures, app = [], {}
+    measures, app, own_app = [], {}, []
     for m in measures_json(build.graph, build.doc_id):
         key = m["id"].split("/", 1)[1]
         case = {"name": f"{m['label']} 措施{key.rsplit('-', 1)[1]}: {m['citation']['quote'][:30]}",
@@ -77,13 +77,17 @@ def main(path: str) -> None:
                 "conditions": [condition(c) for c in m["conditions"] if not c.get("stated_in")]}
         if m.get("tiers"):
             case["tiers"] = [tier(t) for t in m["tiers"]]
-        for c in m["conditions"]:
-            if c.get("stated_in"):
-                app.setdefault((c["stated_in"], c["citation"]["quote"]), None)
+        stated = [(c["stated_in"], c["citation"]["quote"]) for c in m["conditions"] if c.get("stated_in")]
+        own_app.append((case, stated))
+        for part in stated:
+            app.setdefault(part, None)
         named = [str(e["id"]) for e in entries if str(e["measure"]) == key and str(e["id"]) in applied]
         if named:
             case["reviewed"] = named
         measures.append(case)
+    for case, stated in own_app:  # a measure the applicability article exempts from some part
+        if sorted(stated) != sorted(app):
+            case["applicability"] = [{"clause": c, "quote": q} for c, q in stated]
     gone = [{"measure": str(e["measure"]), "reviewed": str(e["id"])} for e in entries
             if e["action"] == "delete" and not e.get("path") and str(e["id"]) in applied]
     doc = {"document": build.doc_id,
