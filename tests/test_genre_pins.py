@@ -47,10 +47,16 @@ def _decimal(v):
     return None if v is None else Decimal(str(v))
 
 
-def mismatch(m: dict | None, case: dict) -> str | None:
-    """Why measure `m` (measures_json) differs from its pin, or None."""
+def mismatch(m: dict | None, case: dict, applicability: list | None = None) -> str | None:
+    """Why measure `m` (measures_json) differs from its pin (and, when given, the document's applicability parts
+    the pin does not override), or None."""
     if m is None:
         return "no such measure"
+    if applicability is not None:
+        want = sorted((a["clause"], a["quote"]) for a in case.get("applicability", applicability))
+        got = sorted((c["stated_in"], c["citation"]["quote"]) for c in m["conditions"] if c.get("stated_in"))
+        if got != want:
+            return f"applicability parts {got} != {want}"
     got = (m["clause"], m["beneficiary"], m["benefit"])
     want = (case["clause"], case["beneficiary"], case["benefit"])
     if got != want:
@@ -154,7 +160,7 @@ def review_problems(pins: dict, entries: list[dict], outcomes: list, measures: d
         pin = by_key.get(named.get(eid, key))
         if entry["action"] == "delete" and not entry.get("path") and key not in raw:
             problems.append(f"remove review entry {eid}: the extractor now reads it (no measure {key} to delete)")
-        elif pin is not None and mismatch(measures.get(pin["measure"]), pin) is None:
+        elif pin is not None and mismatch(measures.get(pin["measure"]), pin, pins.get("applicability") or []) is None:
             problems.append(f"remove review entry {eid}: the extractor now reads it ({outcome.note})")
         else:
             problems.append(f"review entry {eid} on {key} did not apply: {outcome.note}; re-read the article and "
