@@ -109,6 +109,8 @@ def test_applicability_binds_every_measure(reading):
     if marks:
         pytest.xfail(marks)
     for m in _measures(doc):
+        if app.get("exempt") and any(app["exempt"] in c["citation"]["quote"] for c in m["conditions"]):
+            continue  # a measure for those the article lets use named clauses without meeting its parts
         lost = [p for p in app["parts"] if not _own(m, p)]
         assert not lost, f"{m['id']}: applicability ({app['clause']}) parts not each a condition of its own: {lost}"
 

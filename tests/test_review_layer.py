@@ -59,3 +59,52 @@ def test_concurrent_save_does_not_overwrite(tmp_path):
     with pytest.raises(ReviewConflict):
         save_entry(path, {**entry, "id": "b"}, based_on=seen_by_both)
     assert [e["id"] for e in yaml.safe_load(path.read_text(encoding="utf-8"))] == ["a"]
+
+
+def test_replace_amounts_and_its_stale_check(tmp_path):
+    """replace_amounts swaps the whole list (quotes found in the measure's span); a changed extraction is refused."""
+    entry = {**BASE, "id": "r5", "action": "replace_amounts", "measure": "1.5-1", "expect": ["max_total 5000000"],
+             "amounts": [{"kind": "max_per_item", "value": "5000000", "quote": "不超过500万元"}], "reason": "按单个项目计"}
+    stale = {**entry, "id": "r6", "measure": "3.1-1"}
+    result, measures = build_with(tmp_path, [entry, stale])
+    amount = measures["1.5-1"]["amounts"][0]
+    assert (amount["kind"], amount["value"], amount["origin"], amount["citation"]["quote"]) == \
+        ("max_per_item", Decimal("5000000"), "reviewed", "不超过500万元")
+    assert [o.applied for o in result.reviews] == [True, False] and "stale" in result.reviews[1].note
+
+
+def test_add_measure_with_minted_base_and_threshold(tmp_path):
+    from kg_builder.mint import minted_id
+    entry = {**BASE, "id": "r7", "action": "add_measure", "measure": "1.5-2", "like": "1.5-1",
+             "quote": "根据其项目规模、成果转化效益、行业带动引领等情况，给予落地主体不超过500万元奖励", "beneficiary": "落地主体", "benefit": "奖励",
+             "amounts": [{"kind": "ratio", "value": "0.1", "quote": "500万元", "base": "mint:成果转化效益"}],
+             "conditions": [{"kind": "threshold", "quote": "项目规模", "quantity": "mint:项目规模", "op": "ge",
+                             "value": "1", "unit": "CNY"}], "reason": "示例"}
+    again = {**entry, "id": "r8", "measure": "1.5-1"}  # the extractor gives that key: refused, not duplicated
+    result, measures = build_with(tmp_path, [entry, again])
+    added = measures["1.5-2"]
+    assert (added["origin"], added["beneficiary"], added["label"]) == ("reviewed", "落地主体", "第一条（五）")
+    assert added["amounts"][0]["base_quantity"] == minted_id("quantity", "成果转化效益")
+    threshold = next(c for c in added["conditions"] if c["kind"] == "threshold")
+    assert (threshold["quantity"], threshold["op"], threshold["value"]) == (minted_id("quantity", "项目规模"), "ge", Decimal("1"))
+    assert not result.reviews[1].applied and "exists" in result.reviews[1].note
+
+
+def test_correct_and_delete_a_fact_by_its_words(tmp_path):
+    entries = [{**BASE, "id": "r9", "action": "correct", "measure": "3.1-1", "path": "conditions.op",
+                "where": "年度研发费用超过1000万元", "value": "ge", "expect": "gt", "reason": "示例"},
+               {**BASE, "id": "r10", "action": "delete", "measure": "1.5-1", "path": "amounts",
+                "expect": "不超过500万元", "reason": "示例"},
+               {**BASE, "id": "r11", "action": "delete", "measure": "1.5-1", "path": "amounts",
+                "expect": "不超过500万元", "reason": "已删除，再删即过期"}]
+    result, measures = build_with(tmp_path, entries)
+    op = next(c["op"] for c in measures["3.1-1"]["conditions"] if c["citation"]["quote"] == "年度研发费用超过1000万元")
+    assert op == "ge" and measures["1.5-1"]["amounts"] == []
+    assert [o.applied for o in result.reviews] == [True, True, False]
+
+
+def test_quote_that_occurs_twice_needs_a_span(tmp_path):
+    entry = {**BASE, "id": "r12", "action": "add_condition", "measure": "1.4-1", "quote": "年度支持金额不超过500万元",
+             "reason": "示例"}
+    result, _ = build_with(tmp_path, [entry])
+    assert not result.reviews[0].applied and "give start and end" in result.reviews[0].note
