@@ -65,9 +65,20 @@ class Library:
     path: Path
     single: bool  # --corpus named one file
     documents: dict[str, Document]
-    graph: Graph
     links: dict[str, list[dict]] = field(default_factory=dict)  # measure id → what each implementing guide adds
     citations: dict[str, list[dict]] = field(default_factory=dict)  # guide id → its 政策依据, resolved or not
+    _union: Graph | None = field(default=None, repr=False)
+
+    @property
+    def graph(self) -> Graph:
+        """Every document in one graph, made on first use: `policykg build` on one text never needs it, and
+        copying a 1,000-article graph triple by triple costs seconds."""
+        if self._union is None:
+            union = Graph()
+            for doc in self.documents.values():
+                union += doc.build.graph if doc.build is not None else doc.guide_graph
+            self._union = union
+        return self._union
 
     def policies(self, only=()) -> list[Document]:
         return [d for d in self.select(only) if d.grants]
@@ -149,7 +160,7 @@ def build_library(path: Path | str, *, config: BuildConfig = BuildConfig()) -> L
         else:
             doc.build = cached_build(source.path, config=config)
         docs[doc_id] = doc
-    library = Library(path, path.is_file(), docs, Graph())
+    library = Library(path, path.is_file(), docs)
     for doc in docs.values():
         if doc.build is not None:
             _describe(doc.build.graph, doc)
@@ -161,7 +172,6 @@ def build_library(path: Path | str, *, config: BuildConfig = BuildConfig()) -> L
     for doc in docs.values():
         if doc.build is not None:
             rekey(doc.build.graph, *inputs)  # the links above read only these: derived views stay cached
-        library.graph += doc.build.graph if doc.build is not None else doc.guide_graph
     return library
 
 
