@@ -4,7 +4,7 @@ path leaves every output byte-identical.
 For each text (every corpus document on its own, the corpus folder as a library, the test policies, the layout
 texts and two `kg_builder.samples` policies) it runs `policykg build --out DIR` in process and records the sha256
 of every file written (blank nodes renamed in order; Turtle, JSON-LD, SHACL shapes, compiled checks, library.ttl), of the graph's sorted
-N-Triples, of `measures --json`, of the reasoner's reading of the graph (`reasoner.model.load_policy`: measures
+N-Triples, of the shapes graph (blank nodes by content), of `measures --json`, of the reasoner's reading of the graph (`reasoner.model.load_policy`: measures
 with their IRIs, rule, minted concepts) and of the summary lines (the timing line left out).
 
     .venv/bin/python scripts/build_digest.py --save /tmp/before.json     # on the old code
@@ -44,6 +44,31 @@ def _bnodes_renamed(data: bytes) -> bytes:
     return re.sub(rb"_:N[0-9a-f]{32}\b", lambda m: names.setdefault(m[0], b"_:b%d" % len(names)), data)
 
 
+def _canonical(source) -> str:
+    """sha256 of a graph's sorted N-Triples with each blank node replaced by a digest of what it holds (the
+    shapes' blank nodes form trees and shared leaves, no cycles): equal for isomorphic shape graphs."""
+    from rdflib import BNode, Graph
+    g = source if isinstance(source, Graph) else Graph().parse(source)
+    memo: dict = {}
+
+    def sig(node) -> str:
+        if not isinstance(node, BNode):
+            return node.n3()
+        if node not in memo:
+            memo[node] = "_:" + _sha("\n".join(sorted(f"{p.n3()} {sig(o)}" for p, o in g.predicate_objects(node)))
+                                     .encode())[:16]
+        return memo[node]
+    return _sha("\n".join(sorted(f"{sig(s)} {p.n3()} {sig(o)}" for s, p, o in g)).encode())
+
+
+def _ground(path: Path) -> str:
+    """sha256 of the sorted N-Triples of a Turtle file's triples without blank nodes."""
+    from rdflib import BNode, Graph
+    lines = sorted(" ".join(t.n3() for t in triple) for triple in Graph().parse(path)
+                   if not any(isinstance(t, BNode) for t in triple))
+    return _sha("\n".join(lines).encode())
+
+
 def _run(argv: list[str]) -> tuple[int, str]:
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
@@ -53,16 +78,22 @@ def _run(argv: list[str]) -> tuple[int, str]:
 
 def digest(path: Path) -> dict:
     from kg_builder.library import build_library
+    from kg_builder.qnames import use_known_prefixes
     from reasoner.model import load_policy
+    from reasoner.shapes import shapes_graph
     record: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"
         code, stdout = _run(["build", "--corpus", str(path), "--out", str(out)])
         record["exit"] = code
-        record["summary"] = _sha("\n".join(line for line in stdout.splitlines()
-                                           if not line.startswith("done in")).encode())
+        record["summary"] = "\n".join(line for line in stdout.replace(tmp, "TMP").splitlines()
+                                      if not line.startswith("done in"))
         for f in sorted(out.iterdir()) if out.exists() else []:
             record[f.name] = _sha(_bnodes_renamed(f.read_bytes()))
+            if f.name == "library.ttl":  # rdflib's own Turtle writer orders some objects at random
+                record[f.name] = _canonical(f)
+            elif f.name.endswith(".shapes.ttl"):  # ... and writes shared blank nodes of the shapes at random
+                record[f.name] = _ground(f)  # (their graph is compared below, as "shapes graph")
         code, stdout = _run(["measures", "--corpus", str(path), "--json"])
         record["measures --json"] = _sha(stdout.encode())
     from kg_builder.errors import PolicyInputError
@@ -76,6 +107,7 @@ def digest(path: Path) -> dict:
         nt = sorted(graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines())
         record[f"{doc.doc_id} sorted nt"] = _sha("\n".join(nt).encode())
         policy = load_policy(graph)
+        record[f"{doc.doc_id} shapes graph"] = _canonical(use_known_prefixes(shapes_graph(policy)))
         reading = {"doc": policy.doc_id, "iri": policy.doc_iri, "measures": policy.measures, "rule": policy.rule,
                    "text": policy.text, "concepts": [repr(c) for c in policy.concepts]}
         record[f"{doc.doc_id} load_policy"] = _sha(json.dumps(reading, ensure_ascii=False, sort_keys=True,

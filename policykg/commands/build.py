@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from kg_builder.build import gc_paused
-from kg_builder.cache import write_behind
+from kg_builder.cache import in_child, write_behind
 from kg_builder.errors import PolicyInputError
 from kg_builder.oxstore import write
 from kg_builder.qnames import use_known_prefixes, write_turtle
@@ -60,13 +60,14 @@ def _write_policy(result, out: Path) -> None:
     from reasoner.model import load_policy
     from reasoner.shapes import shapes_graph
     ttl, jsonld = out / f"{result.doc_id}.ttl", out / f"{result.doc_id}.jsonld"
-    print(f"[2/4] writing {ttl} and {jsonld}", file=sys.stderr)
+    shapes, query = out / f"{result.doc_id}.shapes.ttl", out / f"{result.doc_id}.checks.rq"
+    print(f"[2/4] writing {ttl} and {jsonld}; reading the measures back", file=sys.stderr)
+    policy = load_policy(result.graph)
+    shapes_g = use_known_prefixes(shapes_graph(policy))
+    in_child(lambda: write_turtle(shapes_g, shapes), str(shapes))  # rdflib's Turtle, beside the rest
     write(result.graph, ttl, "turtle")
     write(result.graph, jsonld, "json-ld")
-    shapes, query = out / f"{result.doc_id}.shapes.ttl", out / f"{result.doc_id}.checks.rq"
     print(f"[3/4] writing {shapes} (SHACL, pyshacl reference) and {query} (the same checks as SPARQL)", file=sys.stderr)
-    policy = load_policy(result.graph)
-    write_turtle(use_known_prefixes(shapes_graph(policy)), shapes)
     compiled = compile_checks(policy)
     legend = "".join(f"# ?k {k}: {check} {outcome}\n" for k, (check, outcome) in enumerate(compiled.keys))
     query.write_text("# Eligibility checks of reasoner.shapes compiled to SPARQL 1.1 (reasoner.fast); per enterprise,\n"
