@@ -60,8 +60,9 @@ class PlainStore(SimpleMemory):
         predicates[p] = 1
 
     def remove(self, triple_pattern, context=None) -> None:
+        gone = sum(1 for _ in self.triples(triple_pattern))  # each match is there once and is deleted
         super().remove(triple_pattern, context)
-        self._size = sum(len(objects) for po in self._SimpleMemory__spo.values() for objects in po.values())
+        self._size -= gone
 
     def __len__(self, context=None) -> int:
         return self._size
