@@ -34,7 +34,7 @@ from rdflib.namespace import SH, XSD
 
 from kg_builder.lexicon import load_lexicon
 
-from .assess import _level_key
+from .assess import _level_key, way_groups
 from .awards import CAPS, OVERALL, _rate_bases, compute
 from .config import ReasonerConfig
 from .explain import missing_field
@@ -204,7 +204,7 @@ def _first_occurrences(slots: list[tuple[str, str]]) -> str:
 def _award(m: dict, i: int, facts: _Facts, config: ReasonerConfig) -> tuple[str, list[tuple[str, str]]]:
     """(SQL estimate before eligibility, NULL when unknown; [(needs field, SQL condition)]) of measure i."""
     for a in m["amounts"]:
-        if a["kind"] not in CAPS + FORMULAS + ("max_years",):
+        if a["kind"] not in CAPS + FORMULAS + ("max_years", "by_reference"):  # by_reference: no sum, as unknown
             raise Unsupported(f"{m['id']}: amount kind {a['kind']!r} is not compiled")
         if a.get("currency", "CNY") != "CNY":
             raise Unsupported(f"{m['id']}: an amount in {a['currency']} (converted by the Python path)")
@@ -286,8 +286,9 @@ def compile_policy(policy, *, config: ReasonerConfig = ReasonerConfig(), same_pr
             higher = [j for w, j in members if w > v]
             if higher:
                 forgone[i].append(f"(s{i} = 0 AND ({' OR '.join(f's{j} = 0' for j in higher)}))")
-    # no-duplication groups (same project): the highest estimate counts, the first listed on a tie
-    for group in same_project:
+    # no-duplication groups (same project) and one award's alternative ways to qualify (assess.way_groups): the
+    # highest estimate counts, the first listed on a tie
+    for group in [*way_groups(policy.measures), *same_project]:
         members = [index[x] for x in group if x in index]
         if len(set(members)) != len(members):
             raise Unsupported(f"same-project group {group} names a measure twice")

@@ -58,15 +58,20 @@ def vocabulary(config: ReasonerConfig = ReasonerConfig(), minted: tuple | None =
 
 def resolve_labels(data: dict, config: ReasonerConfig = ReasonerConfig()) -> dict:
     """{"quantities": {"年度销售额": …}} → {"quantities": {"x_…": …}}: a fact may be named by its concept's label."""
-    from kg_builder.mint import normalise
-    by_label = {}
+    from kg_builder.mint import minted_id, normalise
+    by_label, ids = {}, set()
     for c in vocabulary(config):
         by_label.setdefault((c.scheme, normalise(c.zh)), c.id)
+        ids.add(c.id)
+
+    def named(scheme: str, k) -> str:  # '外贸集装箱吞吐量' names the concept minted as '年度外贸集装箱吞吐量'
+        found = by_label.get((scheme, normalise(str(k))))
+        return found or (minted_id(scheme, str(k)) if minted_id(scheme, str(k)) in ids else k)
     out = dict(data)
     for key, scheme in (("qualifications", "qualification"), ("quantities", "quantity"), ("flags", "flag")):
         facts = data.get(key)
         if isinstance(facts, dict):
-            out[key] = {by_label.get((scheme, normalise(str(k))), k): v for k, v in facts.items()}
+            out[key] = {named(scheme, k): v for k, v in facts.items()}
     return out
 
 
