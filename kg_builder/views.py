@@ -156,7 +156,7 @@ def _attach_conditions(graph: Graph, out: dict, doc_id: str) -> None:
                     c[name] = _py(term)
             if c["kind"] == "threshold":
                 c["inclusive"] = c.get("op") in ("ge", "le")
-            if r.neg is not None and r.neg.toPython() is True:
+            if r.neg is not None and _py(r.neg) is True:
                 c["negated"] = True  # an exclusion: the applicant must not be what it names
             seen[key] = c
             out[str(r.m)]["conditions"].append(c)
