@@ -18,6 +18,7 @@ import pickle
 import re
 import sys
 import tempfile
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -156,7 +157,66 @@ def _load(target: Path):
         return None
 
 
+_BEHIND: list[tuple[int, str | None]] | None = None  # forked children inside `write_behind()`, what they write
+
+
+@contextmanager
+def write_behind():
+    """Inside this block cache files (and output files given to `in_child`) are written by forked child
+    processes while this one goes on (pickling a 1,000-article graph takes ~2 s, its shapes' Turtle ~2 s); the
+    children are waited for when the block ends, so every file is in place afterwards, and an output file a
+    child could not write is reported then. Where there is no fork, files are written in place as usual.
+    For one-shot commands (`policykg build`): a child inherits the process as it is."""
+    global _BEHIND
+    if _BEHIND is not None or not hasattr(os, "fork"):
+        yield
+        return
+    _BEHIND = []
+    failed = None
+    try:
+        yield
+    finally:
+        children, _BEHIND = _BEHIND, None
+        for pid, what in children:
+            try:
+                _, status = os.waitpid(pid, 0)
+            except ChildProcessError:
+                continue
+            if status and what and failed is None:
+                failed = what
+    if failed:
+        from .errors import PolicyInputError
+        raise PolicyInputError(failed, "cannot write the file", expected="a writable output folder")
+
+
+def in_child(write, what: str | None = None) -> None:
+    """`write()` in a forked child inside `write_behind()` (else here); `what` names the output file, whose
+    failure is then reported when the block ends (None: a cache file, whose failure only costs speed)."""
+    if _BEHIND is None:
+        write()
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        pid = os.fork()
+    except OSError:
+        write()  # no process to spare: written here
+        return
+    if pid == 0:  # the child: write, and leave without running the parent's exit handlers
+        code = 1
+        try:
+            write()
+            code = 0
+        finally:
+            os._exit(code)
+    _BEHIND.append((pid, what))
+
+
 def _store(target: Path, result, group: str, tail: str = r"[0-9a-f]+") -> None:
+    in_child(lambda: _write(target, result, group, tail))
+
+
+def _write(target: Path, result, group: str, tail: str) -> None:
     """Write atomically; keep only the newest KEEP_PER_DOC files named `group` + `tail` (older keys)."""
     tmp = None
     try:

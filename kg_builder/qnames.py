@@ -6,11 +6,18 @@ growing with n² (1,000 articles: minutes). Serialisers ask for a qname of every
 no prefix, and for those `KnownPrefixes.compute_qname` answers "no prefix" (KeyError, what rdflib answers
 too) straight from the bound namespaces. Every other question goes to rdflib unchanged, so the Turtle
 written is the same text as before.
+
+`write_turtle(graph, path)` writes rdflib's Turtle (the same bytes as `graph.serialize(path, format="turtle")`)
+with the prefixed name of each IRI computed once rather than at every mention (the shapes of 1,000 articles
+mention ~100,000 IRIs: half of the writer's time).
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager, split_uri
+from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 
 class KnownPrefixes(NamespaceManager):
@@ -49,3 +56,27 @@ def use_known_prefixes(graph: Graph) -> Graph:
     """Give `graph` a `KnownPrefixes` manager with the namespaces it binds by default; returns the graph."""
     graph.namespace_manager = KnownPrefixes(graph, getattr(graph, "_bind_namespaces", "rdflib"))
     return graph
+
+
+class _OncePerIri(TurtleSerializer):
+    """rdflib's Turtle serializer, remembering each IRI's prefixed name for the rest of one write."""
+
+    def reset(self) -> None:
+        super().reset()
+        self._pnames: dict = {}
+
+    def get_pname(self, uri, gen_prefix: bool = True):
+        if not isinstance(uri, URIRef):
+            return None
+        key = (uri, gen_prefix)
+        try:
+            return self._pnames[key]
+        except KeyError:
+            out = self._pnames[key] = super().get_pname(uri, gen_prefix)
+            return out
+
+
+def write_turtle(graph: Graph, path: Path | str) -> None:
+    """`graph.serialize(path, format="turtle")`, faster on graphs that mention the same IRIs many times."""
+    with open(path, "wb") as stream:
+        _OncePerIri(graph).serialize(stream, base=graph.base, encoding=None)

@@ -9,6 +9,7 @@ from rdflib import Graph
 from rdflib.namespace import SH
 
 from .config import BuildConfig
+from .rdf import context_aware
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class Problem:
 
 def validate_structure(graph: Graph, *, config: BuildConfig = BuildConfig()) -> tuple[bool, list[Problem]]:
     shapes = Graph().parse(Path(config.ontology_dir) / "structure_shapes.ttl")
-    conforms, report, _ = validate(graph, shacl_graph=shapes, advanced=True, allow_warnings=True)
+    conforms, report, _ = validate(context_aware(graph), shacl_graph=shapes, advanced=True, allow_warnings=True)
     problems = []
     for result in report.subjects(SH.resultSeverity, None):
         severity = str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph
 
 from kg_builder.cache import graph_key
+from kg_builder.oxstore import select
 from kg_builder.views import PREFIXES, measures_json, minted_concepts
 
 from .config import ReasonerConfig, memo_derived
@@ -53,12 +54,12 @@ def load_policy(graph: Graph, *, config: ReasonerConfig = ReasonerConfig()) -> P
 
 
 def _read(graph: Graph) -> Policy:
-    row = next(iter(graph.query(DOCS)))
+    row = select(graph, DOCS)[0]
     doc_iri = str(row.doc)
     doc_id = doc_iri.rstrip("/").rsplit("/", 1)[-1]
     measures = measures_json(graph, doc_id)
-    iris = {f"{r.clauseId}-{r.idx}": str(r.m) for r in graph.query(MEASURE_IRIS)}
-    conds = {(f"{r.clauseId}-{r.idx}", int(r.s), int(r.e)): str(r.c) for r in graph.query(CONDITION_IRIS)}
+    iris = {f"{r.clauseId}-{r.idx}": str(r.m) for r in select(graph, MEASURE_IRIS)}
+    conds = {(f"{r.clauseId}-{r.idx}", int(r.s), int(r.e)): str(r.c) for r in select(graph, CONDITION_IRIS)}
     for m in measures:
         key = m["id"].split("/", 1)[1]
         m["key"], m["iri"] = key, iris[key]
@@ -71,7 +72,7 @@ def _read(graph: Graph) -> Policy:
 
 
 def _rule(graph: Graph, doc_id: str) -> dict | None:
-    for r in graph.query(RULES):
+    for r in sorted(select(graph, RULES), key=lambda r: (int(r.s), str(r.r))):  # the first in the text
         return {"iri": str(r.r), "clause": str(r.clauseId), "label": str(r.label),
                 "citation": {"document": doc_id, "start": int(r.s), "end": int(r.e), "quote": str(r.x)}}
     return None

@@ -28,6 +28,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, XSD
 
+from kg_builder.rdf import PlainStore
+
 from .config import ReasonerConfig
 from .explain import condition_label
 from .vocab import PF, concept_iri, fact_property
@@ -146,7 +148,7 @@ def shapes_graph(policy, *, config: ReasonerConfig = ReasonerConfig()) -> Graph:
     hit = _SHAPES.get(id(policy))
     if hit and hit[0] is policy and hit[1] == config:
         return hit[2]
-    g = Graph()
+    g = Graph(store=PlainStore())  # rdflib's plain store, counted (kg_builder.rdf): a third faster to build
     g.bind("sh", SH), g.bind("pf", PF._NS), g.bind("dcterms", DCTERMS)
     for m in policy.measures:
         add_shape(g, m, config)

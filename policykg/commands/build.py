@@ -9,9 +9,10 @@ from collections import Counter
 from pathlib import Path
 
 from kg_builder.build import gc_paused
+from kg_builder.cache import in_child, write_behind
 from kg_builder.errors import PolicyInputError
 from kg_builder.oxstore import write
-from kg_builder.qnames import use_known_prefixes
+from kg_builder.qnames import use_known_prefixes, write_turtle
 from policykg import corpusargs
 
 
@@ -23,7 +24,9 @@ def add_parser(sub):
 
 
 def run(args) -> int:
-    with gc_paused():  # one pass over a large graph: the cyclic collector's rescans only add time
+    # one pass over a large graph: the cyclic collector's rescans only add time; cache files are written by
+    # child processes meanwhile (kg_builder.cache.write_behind), all in place when the command returns
+    with gc_paused(), write_behind():
         return _run(args)
 
 
@@ -40,13 +43,13 @@ def _run(args) -> int:
             _write_policy(doc.build, args.out)
             lines = summary(doc.build)
         else:
-            doc.guide_graph.serialize(args.out / f"{doc.doc_id}.ttl", format="turtle")
+            write_turtle(doc.guide_graph, args.out / f"{doc.doc_id}.ttl")
             lines = guide_summary(library, doc)
         for line in lines:
             print(line)
     if not library.single:
         union = args.out / "library.ttl"
-        library.graph.serialize(union, format="turtle")
+        write_turtle(library.graph, union)
         print(f"library: {len(library.documents)} documents, {len(library.graph)} triples → {union}")
     print(f"done in {time.perf_counter() - started:.2f} s")
     return 0
@@ -57,13 +60,14 @@ def _write_policy(result, out: Path) -> None:
     from reasoner.model import load_policy
     from reasoner.shapes import shapes_graph
     ttl, jsonld = out / f"{result.doc_id}.ttl", out / f"{result.doc_id}.jsonld"
-    print(f"[2/4] writing {ttl} and {jsonld}", file=sys.stderr)
+    shapes, query = out / f"{result.doc_id}.shapes.ttl", out / f"{result.doc_id}.checks.rq"
+    print(f"[2/4] writing {ttl} and {jsonld}; reading the measures back", file=sys.stderr)
+    policy = load_policy(result.graph)
+    shapes_g = use_known_prefixes(shapes_graph(policy))
+    in_child(lambda: write_turtle(shapes_g, shapes), str(shapes))  # rdflib's Turtle, beside the rest
     write(result.graph, ttl, "turtle")
     write(result.graph, jsonld, "json-ld")
-    shapes, query = out / f"{result.doc_id}.shapes.ttl", out / f"{result.doc_id}.checks.rq"
     print(f"[3/4] writing {shapes} (SHACL, pyshacl reference) and {query} (the same checks as SPARQL)", file=sys.stderr)
-    policy = load_policy(result.graph)
-    use_known_prefixes(shapes_graph(policy)).serialize(shapes, format="turtle")
     compiled = compile_checks(policy)
     legend = "".join(f"# ?k {k}: {check} {outcome}\n" for k, (check, outcome) in enumerate(compiled.keys))
     query.write_text("# Eligibility checks of reasoner.shapes compiled to SPARQL 1.1 (reasoner.fast); per enterprise,\n"

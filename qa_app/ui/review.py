@@ -81,8 +81,10 @@ def shape_report(graph, shapes: Path) -> dict:
         return {"missing": True, "conforms": None, "rows": []}
     from pyshacl import validate
     from rdflib import Graph, Namespace
+
+    from kg_builder.rdf import context_aware
     sg = Graph().parse(shapes)
-    conforms, report, _ = validate(graph, shacl_graph=sg, advanced=True)
+    conforms, report, _ = validate(context_aware(graph), shacl_graph=sg, advanced=True)
     SH = Namespace("http://www.w3.org/ns/shacl#")
     rows = [{"focus": str(report.value(r, SH.focusNode)), "path": str(report.value(r, SH.resultPath) or ""),
              "message": str(report.value(r, SH.resultMessage) or ""),
