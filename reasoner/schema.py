@@ -59,15 +59,22 @@ def vocabulary(config: ReasonerConfig = ReasonerConfig(), minted: tuple | None =
 def resolve_labels(data: dict, config: ReasonerConfig = ReasonerConfig()) -> dict:
     """{"quantities": {"年度销售额": …}} → {"quantities": {"x_…": …}}: a fact may be named by its concept's label."""
     from kg_builder.mint import normalise
-    by_label = {}
-    for c in vocabulary(config):
-        by_label.setdefault((c.scheme, normalise(c.zh)), c.id)
+    by_label = _labels(config, _minted())
     out = dict(data)
     for key, scheme in (("qualifications", "qualification"), ("quantities", "quantity"), ("flags", "flag")):
         facts = data.get(key)
         if isinstance(facts, dict):
             out[key] = {by_label.get((scheme, normalise(str(k))), k): v for k, v in facts.items()}
     return out
+
+
+@lru_cache(maxsize=16)
+def _labels(config: ReasonerConfig, minted: tuple) -> dict:
+    from kg_builder.mint import normalise
+    by_label: dict = {}
+    for c in vocabulary(config, minted):
+        by_label.setdefault((c.scheme, normalise(c.zh)), c.id)
+    return by_label
 
 
 def profile_schema(config: ReasonerConfig = ReasonerConfig(), minted: tuple = ()) -> dict:
@@ -96,6 +103,11 @@ def _schema(config: ReasonerConfig, minted: tuple) -> dict:
     }
 
 
+@lru_cache(maxsize=16)
+def _validator(config: ReasonerConfig, minted: tuple):
+    return jsonschema.Draft202012Validator(profile_schema(config, minted))
+
+
 def _where(err: jsonschema.ValidationError) -> str:
     path = ".".join(str(p) for p in err.absolute_path)
     if err.validator == "additionalProperties":
@@ -118,7 +130,7 @@ def _problem(err: jsonschema.ValidationError) -> str:
 
 
 def validate_profile(data: dict, *, source: str, config: ReasonerConfig = ReasonerConfig()) -> None:
-    validator = jsonschema.Draft202012Validator(profile_schema(config, _minted()))
+    validator = _validator(config, _minted())
     errors = sorted(validator.iter_errors(_jsonable(data)), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         first = errors[0]

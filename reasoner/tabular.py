@@ -40,6 +40,7 @@ TABULAR = (".csv", ".parquet")
 OUTPUTS = (".csv", ".parquet", ".jsonl")
 MULT_DIGITS = {"千": 3, "万": 4, "亿": 8}
 MAX_DIGITS = 16  # integer digits of an amount the SQL reads (10¹⁶ yuan); longer ones go to the Python path
+BLOCK = 1 << 23  # bytes per block of pyarrow's CSV reader
 
 
 @dataclass
@@ -81,17 +82,90 @@ def _encoding(path: Path) -> str:
 
 def _cells(header: list[str], columns) -> list[pa.Array]:
     """Columns as Arrow text; roles and confirmed are stripped here (Python's str.strip), the others in SQL."""
-    return [pa.array([c.strip() for c in col] if h in ("roles", "confirmed") else col, pa.string())
-            for h, col in zip(header, columns)]
+    def text(h, col):
+        if h in ("roles", "confirmed"):
+            return pa.array([c.strip() for c in (col.to_pylist() if isinstance(col, pa.Array) else col)], pa.string())
+        return col if isinstance(col, pa.Array) else pa.array(col, pa.string())
+    return [text(h, col) for h, col in zip(header, columns)]
 
 
 def csv_chunks(path: Path, *, chunk: int, config: ReasonerConfig) -> Iterator[Chunk]:
-    source = str(path)
-    with path.open(encoding=_encoding(path), newline="") as f:
+    """The header is read by Python's csv module (its errors as reasoner.csvprofile gives them), the rows by
+    pyarrow's multi-threaded reader, every cell as text. A row with too many or too few cells stops pyarrow;
+    from the first row not yet yielded on, Python's csv module reads the rest and names the row."""
+    source, encoding = str(path), _encoding(path)
+    with path.open(encoding=encoding, newline="") as f:
+        header = check_header(next(csv.reader(f), None), source=source, config=config)
+    seen: dict = {}
+    done = 0
+    try:
+        for part in _arrow_csv(path, encoding, header, chunk, seen, source):
+            done = part.rows[-1] - 1 if part.rows else done
+            yield part
+    except _Malformed:
+        yield from _python_csv(path, encoding, header, chunk, seen, source, skip=done)
+
+
+class _Malformed(Exception):
+    """pyarrow met a row whose cells do not match the header."""
+
+
+def _arrow_csv(path: Path, encoding: str, header: list[str], chunk: int, seen: dict, source: str) -> Iterator[Chunk]:
+    import pyarrow.csv as pcsv
+    names = [f"c{c}" for c in range(len(header))]
+    try:
+        reader = pcsv.open_csv(
+            path, read_options=pcsv.ReadOptions(skip_rows=1, column_names=names, block_size=BLOCK,
+                                                encoding="utf8" if encoding == "utf-8-sig" else encoding),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=lambda row: "error"),
+            convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in names},
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, StopIteration) as err:  # the first block already has a malformed row, or no rows
+        if isinstance(err, pa.ArrowInvalid):
+            raise _Malformed from err
+        return
+    n, id_at = 1, header.index("id") if "id" in header else None
+    pending: list[pa.RecordBatch] = []
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            batch = None
+        except pa.ArrowInvalid as err:
+            raise _Malformed from err
+        if batch is not None and batch.num_rows:
+            pending.append(batch)
+        rows = sum(b.num_rows for b in pending)
+        if rows < chunk and batch is not None:
+            continue
+        if not rows:
+            return
+        table = pa.Table.from_batches(pending)
+        take = min(chunk, rows)
+        part, rest = table.slice(0, take), table.slice(take)
+        pending = rest.to_batches() if rest.num_rows else []
+        nums = list(range(n + 1, n + 1 + take))
+        n += take
+        raw = part.column(id_at).to_pylist() if id_at is not None else [""] * take
+        ids = [x.strip() for x in raw]
+        problems = {}
+        for j, rid in enumerate(ids):
+            problem = row_problem(nums[j], 0, rid, seen, source=source, width=len(header)) if rid else None
+            if problem:
+                problems[j] = problem
+        cells = [part.column(c).combine_chunks() for c in range(len(header))]
+        yield Chunk(header, nums, ids, _cells(header, cells), problems)
+        if batch is None and not pending:
+            return
+
+
+def _python_csv(path: Path, encoding: str, header: list[str], chunk: int, seen: dict, source: str, *,
+                skip: int = 0) -> Iterator[Chunk]:
+    """Rows by Python's csv module (exactly as reasoner.csvprofile reads them), after the first `skip` rows."""
+    with path.open(encoding=encoding, newline="") as f:
         reader = csv.reader(f)
-        first = next(reader, None)
-        header = check_header(first, source=source, config=config)
-        width, seen, n = len(header), {}, 1
+        next(reader, None)
+        width, n = len(header), 1
         id_at = header.index("id") if "id" in header else None
         while True:
             rows, nums, ids, problems = [], [], [], {}
@@ -99,6 +173,8 @@ def csv_chunks(path: Path, *, chunk: int, config: ReasonerConfig) -> Iterator[Ch
                 if not record:
                     continue  # csv.DictReader skips empty records too
                 n += 1
+                if n - 1 <= skip:
+                    continue
                 rid = (record[id_at] if id_at is not None and id_at < len(record) else "").strip()
                 problem = row_problem(n, max(0, len(record) - width), rid, seen, source=source, width=width)
                 if problem:
@@ -124,8 +200,7 @@ def parquet_chunks(path: Path, *, chunk: int, config: ReasonerConfig) -> Iterato
     seen, n = {}, 0
     for batch in pf.iter_batches(batch_size=chunk):
         cells = [batch.column(c).cast(pa.string()) for c in range(batch.num_columns)]
-        cells = [_cells([h], [col.to_pylist()])[0] if h in ("roles", "confirmed") else col
-                 for h, col in zip(header, cells)]
+        cells = _cells(header, cells)
         id_col = cells[header.index("id")].to_pylist() if "id" in header else [None] * batch.num_rows
         nums, ids, problems = [], [], {}
         for j, rid in enumerate(id_col):
@@ -199,19 +274,18 @@ class DuckDBEngine:
         import duckdb
         self.con = duckdb.connect(config={"memory_limit": memory_limit, **({"threads": threads} if threads else {})})
 
-    def prep(self, sql: str, raw: pa.Table) -> pa.Table:
-        self.con.register("raw", raw)
+    def _query(self, name: str, sql: str, table: pa.Table) -> pa.Table:
+        self.con.register(name, table)
         try:
             return self.con.sql(sql).to_arrow_table()
         finally:
-            self.con.unregister("raw")
+            self.con.unregister(name)
+
+    def prep(self, sql: str, raw: pa.Table) -> pa.Table:
+        return self._query("raw", sql, raw)
 
     def run(self, sql: str, table: pa.Table) -> pa.Table:
-        self.con.register("enterprises", table)
-        try:
-            return self.con.sql(sql).to_arrow_table()
-        finally:
-            self.con.unregister("enterprises")
+        return self._query("enterprises", sql, table)
 
     def close(self) -> None:
         self.con.close()
