@@ -131,12 +131,38 @@ def _problem(err: jsonschema.ValidationError) -> str:
 
 def validate_profile(data: dict, *, source: str, config: ReasonerConfig = ReasonerConfig()) -> None:
     validator = _validator(config, _minted())
-    errors = sorted(validator.iter_errors(_jsonable(data)), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(_errors(validator, _jsonable(data)), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         first = errors[0]
         rest = "; ".join(f"{_where(e)}: {_problem(e)}" for e in errors[1:])
         raise PolicyInputError(source, _problem(first) + (f" (also {rest})" if rest else ""), where=_where(first),
                                expected=_expected(first))
+
+
+GROUPS = ("qualifications", "quantities", "flags")
+_FIELD_ERRORS: dict = {}
+
+
+def _errors(validator, data) -> list:
+    """validator.iter_errors(data), with each known fact's errors computed once per (validator, field, value):
+    the schema's fact fields are independent, so a registry's thousands of rows cost one validation per
+    distinct cell. Anything else (unknown fields, a group that is not an object) is validated whole."""
+    props = validator.schema["properties"]
+    groups = [data.get(g) for g in GROUPS] if isinstance(data, dict) else None
+    if groups is None or set(data) - set(props) or any(
+            x is not None and (not isinstance(x, dict) or set(x) - set(props[g]["properties"]))
+            for g, x in zip(GROUPS, groups)):
+        return list(validator.iter_errors(data))
+    if len(_FIELD_ERRORS) > 100000:
+        _FIELD_ERRORS.clear()
+    out = []
+    fields = [(None, k, v) for k, v in data.items() if k not in GROUPS and not (k == "id" and isinstance(v, str))]
+    for g, k, v in fields + [(g, k, v) for g, facts in zip(GROUPS, groups) for k, v in (facts or {}).items()]:
+        key = (id(validator), g, k, type(v).__name__, repr(v))
+        if key not in _FIELD_ERRORS:
+            _FIELD_ERRORS[key] = list(validator.iter_errors({k: v} if g is None else {g: {k: v}}))
+        out += _FIELD_ERRORS[key]
+    return out
 
 
 def _expected(err) -> str | None:
