@@ -9,7 +9,7 @@ the Python path (reasoner.csvprofile + reasoner.assess), which names the error o
 (one value per unit, 三十万). Both give the same summary row, so the output is the same whichever engine.
 
 The output is written to a temporary file in the same folder and renamed at the end: an interrupted batch
-leaves the previous file (or none), never half of one. Entry point: `run_batch(path, out, graph, …)`.
+leaves the previous file (or none), never half of one. Entry point: `run_batch(path, out, graph | library=…, …)`.
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from kg_builder.errors import PolicyInputError
 from kg_builder.lexicon import load_lexicon
@@ -232,7 +233,10 @@ def prep_sql(header: list[str], columns: dict, config: ReasonerConfig) -> str:
     for c, h in enumerate(header):
         r = f"r{c}"
         trimmed.append(f"nullif(trim({r}), '') AS {r}")
-        concept = lex.concepts.get(h)
+        try:
+            concept = lex.concept(h)  # the dictionary's or a minted one (a corpus' open vocabulary)
+        except KeyError:
+            concept = None
         scheme = concept.scheme if concept and concept.scheme != "industry" else h
         if scheme == "quantity":
             money = (concept.unit or "CNY") == "CNY"
@@ -291,13 +295,13 @@ class DuckDBEngine:
         self.con.close()
 
 
-def _python_rows(chunk: Chunk, indexes: list[int], graph, *, same_project, as_of, config, source) -> list[dict]:
+def _python_rows(chunk: Chunk, indexes: list[int], assess_rows, *, config, source) -> list[dict]:
+    """Summary rows of the chunk's rows `indexes` by the Python path (`assess_rows`: items → (key, report))."""
     items = []
     for j in indexes:
         n = chunk.rows[j]
         items.append((n, chunk.problems.get(j) or row_profile(n, chunk.row_dict(j), source=source, config=config)))
-    return [summary_row(key, item) for key, item in assess_many(items, graph, same_project=same_project, as_of=as_of,
-                                                                config=config)]
+    return [summary_row(key, item) for key, item in assess_rows(items)]
 
 
 def _rows_table(rows: list[dict]) -> pa.Table:
@@ -309,7 +313,6 @@ def _rows_table(rows: list[dict]) -> pa.Table:
 
 def _normalise_total(table: pa.Table) -> pa.Table:
     """DECIMAL(38,6) → exact text without trailing zeros, as reasoner.batch.summary_row writes it."""
-    import pyarrow.compute as pc
     col = table.column("total_estimate_yuan")
     if pa.types.is_decimal(col.type):
         text = pc.cast(col, pa.string())
@@ -319,20 +322,22 @@ def _normalise_total(table: pa.Table) -> pa.Table:
     return table.cast(SUMMARY_SCHEMA)
 
 
-def decide_chunk(chunk: Chunk, graph, engine, *, compiled, prep: str | None, same_project=(), as_of=None,
+def decide_chunk(chunk: Chunk, assess_rows, engine, *, compiled, prep: str | None,
                  config: ReasonerConfig = ReasonerConfig(), source: str = "") -> pa.Table:
-    """Summary rows of one chunk, in row order: clean rows by the engine, the others by the Python path."""
+    """Summary rows of one chunk, in row order: clean rows by the engine, the others (unreadable cells, or a
+    measure eligible whose award is not compiled: `_py`) by the Python path."""
     if engine is None or compiled is None:
         rest = list(range(len(chunk.rows)))
-        return _rows_table(_python_rows(chunk, rest, graph, same_project=same_project, as_of=as_of, config=config,
-                                        source=source))
+        return _rows_table(_python_rows(chunk, rest, assess_rows, config=config, source=source))
     typed = engine.prep(prep, chunk.raw_table())
     clean = typed.column("_clean").to_pylist()
-    parts = [_normalise_total(engine.run(compiled.sql, typed.filter(typed.column("_clean"))))]
-    rest = [j for j, ok in enumerate(clean) if not ok]
+    result = engine.run(compiled.sql, typed.filter(typed.column("_clean")))
+    py = result.column("_py")
+    parts = [_normalise_total(result.filter(pc.invert(py)).drop_columns(["_py"]))]
+    at = {n: j for j, n in enumerate(chunk.rows)}
+    rest = sorted([j for j, ok in enumerate(clean) if not ok] + [at[n] for n in result.filter(py).column("row").to_pylist()])
     if rest:
-        parts.append(_rows_table(_python_rows(chunk, rest, graph, same_project=same_project, as_of=as_of,
-                                              config=config, source=source)))
+        parts.append(_rows_table(_python_rows(chunk, rest, assess_rows, config=config, source=source)))
         return pa.concat_tables(parts).sort_by("row")
     return parts[0]
 
@@ -400,17 +405,32 @@ def make_engine(name: str, *, spark_master: str | None = None):
     return None
 
 
-def run_batch(path: Path, out: Path, graph, *, engine: str = "duckdb", same_project=(), as_of=None,
+def run_batch(path: Path, out: Path, graph=None, *, engine: str = "duckdb", same_project=(), as_of=None,
               config: ReasonerConfig = ReasonerConfig(), chunk: int | None = None, spark_master: str | None = None,
-              progress: Callable[[int], None] | None = None, warn: Callable[[str], None] | None = None) -> dict:
+              progress: Callable[[int], None] | None = None, warn: Callable[[str], None] | None = None,
+              library=None, only=()) -> dict:
     """Check every row of `path`, write one summary row per input row to `out` (.csv or .parquet).
+    Against one policy's `graph`, or a `library` (reasoner.library: the documents `only` selects, in force on
+    `as_of`): one query over every document, the rows the summary of the merged report (`check` on a folder).
     `as_of` does not change a summary row (only the reasons' notes). Returns {"rows", "errors", "engine"}."""
-    from .columnar import Unsupported, compile_policy
+    from .columnar import Unsupported, compile_policies
     from .model import load_policy
+    if library is not None:
+        from .library import assess_many_library, selected
+        docs = selected(library, only, as_of)[0]
+        policies, names = [load_policy(d.build.graph, config=config) for d in docs], [d.doc_id for d in docs]
+
+        def assess_rows(items):
+            return assess_many_library(items, library, only=only, same_project=same_project, as_of=as_of)
+    else:
+        policies, names = [load_policy(graph, config=config)], None
+
+        def assess_rows(items):
+            return assess_many(items, graph, same_project=same_project, as_of=as_of, config=config)
     compiled = runner = None
     if engine in ("duckdb", "spark"):
         try:
-            compiled = compile_policy(load_policy(graph, config=config), config=config, same_project=same_project)
+            compiled = compile_policies(policies, config=config, same_project=same_project, documents=names)
         except Unsupported as err:
             if warn:
                 warn(f"policykg: the {engine} engine cannot compile this policy ({err}); using the Python path")
@@ -422,10 +442,13 @@ def run_batch(path: Path, out: Path, graph, *, engine: str = "duckdb", same_proj
         runner = make_engine(engine, spark_master=spark_master) if compiled is not None else None
         with atomic_output(out, "wb") as f:
             writer = SummaryWriter(f, fmt)
-            for part in _prefetch(chunks(path, chunk=size, config=config)):
-                sql = prep_sql(part.header, compiled.columns, config) if runner else None
-                table = decide_chunk(part, graph, runner, compiled=compiled, prep=sql, same_project=same_project,
-                                     as_of=as_of, config=config, source=str(path))
+            if engine == "spark" and runner is not None:
+                tables = _spark_tables(path, runner, compiled, assess_rows, size=size, config=config)
+            else:
+                tables = (decide_chunk(part, assess_rows, runner, compiled=compiled, config=config, source=str(path),
+                                       prep=prep_sql(part.header, compiled.columns, config) if runner else None)
+                          for part in _prefetch(chunks(path, chunk=size, config=config)))
+            for table in tables:
                 writer.write(table)
                 counts["rows"] += table.num_rows
                 counts["errors"] += sum(s == "error" for s in table.column("status").to_pylist())
@@ -436,6 +459,59 @@ def run_batch(path: Path, out: Path, graph, *, engine: str = "duckdb", same_proj
         if runner is not None:
             runner.close()
     return counts
+
+
+def _spark_tables(path: Path, runner, compiled, assess_rows, *, size: int, config: ReasonerConfig) -> Iterator[pa.Table]:
+    """Summary tables in row order, the compiled query planned once by Spark: the clean rows of every chunk,
+    typed by DuckDB, go to one Parquet file; Spark writes the results of one query over it; the input is read
+    again chunk by chunk and each chunk's results (sorted by DuckDB, streamed) are merged with the rows the
+    Python path decides (unreadable cells: rows without a result; `_py` rows)."""
+    import pyarrow.parquet as pq
+    source = str(path)
+    with tempfile.TemporaryDirectory(prefix="policykg-spark-", dir=os.environ.get("POLICYKG_SPARK_TMP")) as tmp:
+        typed_path, results = Path(tmp) / "typed.parquet", Path(tmp) / "results"
+        writer = prep = None
+        for part in chunks(path, chunk=size, config=config):
+            prep = prep or prep_sql(part.header, compiled.columns, config)
+            typed = runner.prep(prep, part.raw_table())
+            typed = typed.filter(typed.column("_clean")).drop_columns(["_clean"])
+            writer = writer or pq.ParquetWriter(typed_path, typed.schema)
+            writer.write_table(typed)
+        if writer is None:
+            return
+        writer.close()
+        runner.run_file(compiled.sql, typed_path, results)
+        sorted_rows = runner.duck.con.sql(f"SELECT * FROM read_parquet({_sql_text(str(results / '*.parquet'))}) "
+                                          f"ORDER BY row").to_arrow_reader(65536)
+        buffered = None
+        for part in chunks(path, chunk=size, config=config):
+            last = part.rows[-1]
+            pieces = [buffered] if buffered is not None else []
+            while not pieces or pieces[-1].num_rows == 0 or pieces[-1].column("row")[-1].as_py() <= last:
+                try:
+                    pieces.append(pa.Table.from_batches([sorted_rows.read_next_batch()]))
+                except StopIteration:
+                    break
+            got = pa.concat_tables(pieces) if pieces else None
+            if got is None or got.num_rows == 0:
+                mine, buffered = None, None
+            else:
+                cut = sum(1 for n in got.column("row").to_pylist() if n <= last)
+                mine, buffered = got.slice(0, cut), got.slice(cut)
+            at = {n: j for j, n in enumerate(part.rows)}
+            decided = set(mine.column("row").to_pylist()) if mine is not None else set()
+            py = mine.filter(mine.column("_py")) if mine is not None else None
+            rest = sorted([j for n, j in at.items() if n not in decided] +
+                          ([at[n] for n in py.column("row").to_pylist()] if py is not None else []))
+            parts = [_normalise_total(mine.filter(pc.invert(mine.column("_py"))).drop_columns(["_py"]))] \
+                if mine is not None else []
+            if rest:
+                parts.append(_rows_table(_python_rows(part, rest, assess_rows, config=config, source=source)))
+            yield pa.concat_tables(parts).sort_by("row") if len(parts) > 1 else parts[0]
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _prefetch(it: Iterator[Chunk]) -> Iterator[Chunk]:
@@ -461,7 +537,7 @@ def profiles_table(profiles: dict, compiled, *, scale: int = 6) -> tuple[pa.Tabl
     profiles it cannot hold (a quantity with one value per unit), {IRI: Profile}."""
     rows, rest = [], {}
     for iri, p in profiles.items():
-        if not all(_fits(v, scale) for v in p.quantities.values()):
+        if p.exchange_rates or not all(_fits(v, scale) for v in p.quantities.values()):
             rest[iri] = p
         else:
             rows.append((iri, p))
