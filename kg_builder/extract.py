@@ -9,6 +9,7 @@ from .lexicon import Lexicon, alternation, load_lexicon
 from .measures import ClauseFacts, Condition, Measure, extract_measures
 from .nlp import Finding, make_reader
 from .requirements import applicability, requirements_of
+from .safety import keep_unread
 from .structure import Node, Structure
 
 # Captions of the closing part when it is a chapter or a numbered heading (第五章 附则, 九、其他):
@@ -103,7 +104,9 @@ def extract(structure: Structure, *, config: BuildConfig = BuildConfig()) -> Ext
     for node in structure.clauses():
         facts[node.clause] = cf = clause_facts(structure, node, config.lexicon_path)
         if not is_closing(structure, node):
-            measures.extend(extract_measures(cf, lexicon))
+            found = extract_measures(cf, lexicon)
+            keep_unread(structure.text, node.body_start, found, lexicon)
+            measures.extend(found)
     _apply_applicability(structure, measures, lexicon)
     return Extraction(structure, measures, _rules(structure, lexicon), facts)
 

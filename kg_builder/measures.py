@@ -238,13 +238,19 @@ def _measure(facts, seg, index, beneficiary, benefit, conditions, amounts) -> Me
                    facts.text[seg.start:seg.end], beneficiary, benefit, list(conditions), list(amounts))
 
 
+def _in_years(value: Decimal, number) -> Decimal:
+    """A period cap is in years: '最长不超过36个月' is 3 years, '18个月' 1.5 (days are left as read: rare, and a
+    year of days is not exact)."""
+    return value / 12 if number.attrs.get("unit") == "month" else value
+
+
 def _amounts(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> list[Amount]:
     text, out = facts.text, []
     capped = {id(c.attrs["number"]) for c in facts.of("cap", seg.start, seg.end)}
     for c in facts.of("cap", seg.start, seg.end):
         number = c.attrs["number"]
-        a = Amount(c.attrs["scope"], c.attrs["value"], c.start, c.end, text[c.start:c.end],
-                   currency=number.attrs.get("currency", "CNY"))
+        a = Amount(c.attrs["scope"], _in_years(c.attrs["value"], number) if c.attrs["scope"] == "max_years"
+                   else c.attrs["value"], c.start, c.end, text[c.start:c.end], currency=number.attrs.get("currency", "CNY"))
         if number.attrs.get("rate") is not None and c.attrs["scope"] in ("max_rate", "max_per_item"):
             _per(a, facts, seg, number.attrs["rate"], lexicon)
         out.append(a)

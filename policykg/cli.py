@@ -33,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("policykg: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `policykg … | head`: the reader stopped; nothing is wrong, say nothing
+        _quiet_stdout()
+        return 141
     except Exception as err:  # the one place that turns any error into one line
         from kg_builder.errors import PolicyInputError
         if isinstance(err, PolicyInputError):
@@ -40,6 +43,15 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(f"policykg: internal error: {type(err).__name__}: {err}", file=sys.stderr)
         return 1
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not raise on the closed pipe again."""
+    import os
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

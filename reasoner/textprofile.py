@@ -16,7 +16,8 @@ from functools import lru_cache
 from kg_builder.config import BuildConfig
 from kg_builder.lexicon import alternation, load_lexicon
 from kg_builder.nlp import make_reader
-from kg_builder.numbers import NUM, parse_number
+from kg_builder.mint import registered
+from kg_builder.numbers import CURRENCIES, MULTIPLIERS, NUM, parse_number
 
 from .config import ReasonerConfig
 from .profile import Profile
@@ -45,7 +46,8 @@ def profile_from_text(text: str, *, config: ReasonerConfig = ReasonerConfig(), i
     found = [f for f in found if f.kind == "industry" or not _inside(f, terms)]
     facts = {"qualifications": {}, "quantities": {}, "flags": {}, "industry": None, "roles": []}
     sources: list[dict] = []
-    for step in (_read_flags, _read_qualifications, _read_quantities, _read_industry, _read_roles, _read_counts):
+    for step in (_read_flags, _read_qualifications, _read_quantities, _read_minted, _read_industry, _read_roles,
+                 _read_counts):
         step(text, found, facts, sources, config)
     return Profile(qualifications=facts["qualifications"], quantities=facts["quantities"], flags=facts["flags"],
                    industry=facts["industry"], roles=tuple(facts["roles"]), id=id, sources=tuple(sources))
@@ -102,6 +104,66 @@ def _read_quantities(text, found, facts, sources, config) -> None:
             facts["quantities"][cid] = a.attrs["value"]
             sources.append(_source(text, f, f"quantities.{cid}", a.attrs["value"],
                                    start=min(a.start, f.start), end=max(a.end, f.end)))
+
+
+def _read_minted(text, found, facts, sources, config) -> None:
+    """Quantities minted from a policy's own words (kg_builder.mint: 年度外贸集装箱吞吐量, 租用办公用房面积), which
+    the dictionary does not know: the label as the policy wrote it, or without its leading period words
+    (lexicon `minted_label_prefixes`: 年度, 上一年度…), then the nearest number of the concept's unit after it in
+    its clause (money for CNY; for a count, the number followed by one of that unit's measure words, lexicon
+    `rate_counters`). A label inside a dictionary term, or hedged or negated, says nothing."""
+    lex = load_lexicon(config.lexicon_path)
+    taken = [(f.start, f.end) for f in found if f.kind in TERMS]
+    for concept in registered():
+        if concept.scheme != "quantity" or concept.id in facts["quantities"]:
+            continue
+        if len(concept.zh) < 3:  # too short to name one thing in free text
+            continue
+        hit = _find_label(text, concept.zh, lex.data.get("minted_label_prefixes") or [], taken)
+        if hit is None or hedged_or_negated(text, hit[0], hit[1], config):
+            continue
+        value = _number_after(text, hit[1], concept.unit, found, lex)
+        if value is None:
+            continue
+        number, end = value
+        taken.append(hit)
+        facts["quantities"][concept.id] = number
+        sources.append({"fact": f"quantities.{concept.id}", "value": number, "start": hit[0], "end": end,
+                        "quote": text[hit[0]:end]})
+
+
+def _find_label(text, label, prefixes, taken):
+    """The first occurrence of `label` (or `label` without a leading period word) not inside a taken span."""
+    variants = [label, *(label[len(p):] for p in sorted(prefixes, key=len, reverse=True)
+                         if label.startswith(p) and len(label) - len(p) >= 3)]
+    for variant in variants:
+        at = text.find(variant)
+        while at >= 0:
+            end = at + len(variant)
+            if not any(a <= at and end <= b for a, b in taken):
+                return at, end
+            at = text.find(variant, at + 1)
+    return None
+
+
+def _number_after(text, start, unit, found, lex):
+    """(value, end) of the first number of `unit` after `start` in the same clause, else None."""
+    if unit is None:
+        return None
+    if unit in set(CURRENCIES.values()):  # money in the currency the policy wrote (500万美元 stays USD)
+        money = [a for a in found if a.kind == "money" and a.attrs.get("currency", "CNY") == unit
+                 and a.start >= start and same_clause(text, start, a.start)]
+        return (money[0].attrs["value"], money[0].end) if money else None
+    words = [w for w, u in (lex.data.get("rate_counters") or {}).items() if u == unit] or [unit]
+    mult = alternation([m for m in MULTIPLIERS if m and not m.isascii()])
+    m = re.compile(rf"(?P<num>{NUM})\s*(?P<mult>{mult})?\s*(?:{alternation(words)})").search(text, start)
+    if m is None or not same_clause(text, start, m.start()):
+        return None
+    try:
+        value = parse_number(m.group("num")) * MULTIPLIERS[m.group("mult") or ""]
+    except (ValueError, ArithmeticError):
+        return None
+    return value, m.end()
 
 
 def _next_to(text, f, a, found) -> bool:

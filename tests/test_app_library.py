@@ -74,3 +74,24 @@ def test_document_filter_restricts_questions_and_checks():
     at.run()
     ok(at)
     assert {r["document"] for r in at.session_state["last_result"]["results"]} == {"talent_incubator"}
+
+
+P2 = str(ROOT / "qa_app" / "pages" / "2_条文核对.py")
+
+
+@pytest.mark.parametrize("state, expected", [
+    ({}, "digital_economy"),                                          # nothing chosen: the first
+    ({"chosen_document": "talent_incubator"}, "talent_incubator"),    # chosen on another page
+    ({"filtered_documents": ["talent_incubator"]}, "talent_incubator"),  # the self-check filter kept one
+    ({"filtered_documents": ["digital_economy", "talent_incubator"]}, "digital_economy"),
+])
+def test_one_document_pages_open_on_the_document_chosen_elsewhere(state, expected):
+    at = run(P2, **state)
+    ok(at)
+    assert at.sidebar.selectbox(key="document").value == expected
+
+
+def test_self_check_filter_survives_leaving_the_page():
+    at = run(P1, filtered_documents=["talent_incubator"])
+    ok(at)
+    assert at.multiselect(key="doc_filter").value == ["talent_incubator"]

@@ -20,8 +20,12 @@ def document_filter(lang, loaded) -> list[str]:
     options = qa.document_options(loaded)
     if len(options) < 2:
         return []
-    return st.multiselect(t("doc_filter", lang), list(options), format_func=options.get, key="doc_filter",
-                          placeholder=t("all_documents", lang))
+    kept = {} if "doc_filter" in st.session_state else \
+        {"default": [d for d in st.session_state.get(cache.FILTERED) or [] if d in options]}
+    chosen = st.multiselect(t("doc_filter", lang), list(options), format_func=options.get,
+                            key="doc_filter", placeholder=t("all_documents", lang), **kept)
+    st.session_state[cache.FILTERED] = chosen
+    return chosen
 
 
 def source_view(text, cite):

@@ -34,9 +34,27 @@ def current(*, one_document: bool = True):
     policies = lib.policies()
     if one_document and len(policies) > 1:
         titles = {d.doc_id: d.short_title for d in policies}
-        chosen = st.sidebar.selectbox("文件 / document", list(titles), format_func=titles.get, key="document")
+        options = list(titles)
+        index = None if "document" in st.session_state else options.index(opening_document(options))
+        chosen = st.sidebar.selectbox("文件 / document", options, format_func=titles.get, key="document",
+                                      **({} if index is None else {"index": index}))
+        st.session_state[CHOSEN] = chosen
         lib = lib.view(chosen)
     return cfg, lib, lexicon()
+
+
+CHOSEN, FILTERED = "chosen_document", "filtered_documents"
+
+
+def opening_document(options: list[str]) -> str:
+    """The document a one-document page opens on: the one last chosen on any page, else the only one the
+    self-check page's filter kept, else the first. Streamlit forgets a widget's value when the page that drew it
+    is left, so the choice is remembered under keys no widget owns."""
+    chosen = st.session_state.get(CHOSEN)
+    if chosen in options:
+        return chosen
+    kept = [d for d in st.session_state.get(FILTERED) or [] if d in options]
+    return kept[0] if len(kept) == 1 else options[0]
 
 
 def language() -> str:
