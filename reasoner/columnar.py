@@ -320,10 +320,8 @@ def _parts(policy, config: ReasonerConfig, same_project, t: str, prefix: str) ->
         values = [v for v, _ in members]
         if len(set(values)) < 2:
             continue
-        if len(set(values)) != len(values):
-            raise Unsupported(f"levels {members}: two levels with the same threshold")
-        for v, i in members:
-            higher = [j for w, j in members if w > v]
+        for p, (v, i) in enumerate(members):  # higher, or the same threshold listed later (reasoner.assess)
+            higher = [j for q, (w, j) in enumerate(members) if w > v or (w == v and q > p)]
             if higher:
                 forgone[i].append(f"(s{t}{i} = 0 AND ({' OR '.join(f's{t}{j} = 0' for j in higher)}))")
     # no-duplication groups (same project): the highest estimate counts, the first listed on a tie

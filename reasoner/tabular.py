@@ -297,10 +297,13 @@ class DuckDBEngine:
 
 def _python_rows(chunk: Chunk, indexes: list[int], assess_rows, *, config, source) -> list[dict]:
     """Summary rows of the chunk's rows `indexes` by the Python path (`assess_rows`: items → (key, report))."""
+    take = pa.array(indexes, pa.int64())
+    values = [col.take(take).to_pylist() for col in chunk.cells]
     items = []
-    for j in indexes:
+    for k, j in enumerate(indexes):
         n = chunk.rows[j]
-        items.append((n, chunk.problems.get(j) or row_profile(n, chunk.row_dict(j), source=source, config=config)))
+        row = {h: col[k] for h, col in zip(chunk.header, values)}
+        items.append((n, chunk.problems.get(j) or row_profile(n, row, source=source, config=config)))
     return [summary_row(key, item) for key, item in assess_rows(items)]
 
 
