@@ -440,7 +440,7 @@ def run_batch(path: Path, out: Path, graph=None, *, engine: str = "duckdb", same
     fmt = out.suffix.lower()
     counts = {"rows": 0, "errors": 0,
               "engine": "python" if engine in ("duckdb", "spark") and compiled is None else engine}
-    size = chunk or (200000 if engine == "spark" else 50000)
+    size = chunk or (200000 if engine == "spark" else 100000)
     try:
         runner = make_engine(engine, spark_master=spark_master) if compiled is not None else None
         with atomic_output(out, "wb") as f:
