@@ -7,7 +7,9 @@ generated once from the policy's own vocabulary (reasoner.samples, seed 7) and c
 engine writes the same file, so the sha256 of the results file is the digest of identical outcomes.
 
 Usage: python benchmarks/bench_batch.py [--sizes 10000 100000 1000000] [--engines duckdb spark oxigraph]
-       [--max spark=100000 oxigraph=100000] [--data DIR]
+       [--max spark=100000 oxigraph=100000] [--data DIR] [--corpus FILE|FOLDER]
+(--corpus corpus: the registry has every document's columns and is checked against all of them at once,
+as `policykg check registry.csv --out results.csv` does on the default folder.)
 """
 from __future__ import annotations
 
@@ -23,21 +25,32 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # this checkout's packages, not an installed copy
+DEFAULT = ROOT / "corpus" / "xicheng_measures_draft.txt"  # the registry's policy unless --corpus
 
 
-def _registry(data: Path, n: int) -> Path:
+def _policies(corpus: Path):
+    """(graph, None) for one text; (None, library) for a folder (every document, reasoner.library)."""
+    if corpus.is_dir():
+        from kg_builder.library import build_library
+        return None, build_library(corpus)
+    from kg_builder.build import build_source
+    return build_source(corpus).graph, None
+
+
+def _registry(data: Path, n: int, corpus: Path) -> Path:
     """The first n rows of one generated registry (generated once, as large as the largest size)."""
-    path = data / f"registry_{n}.csv"
+    stem = "registry" if corpus == DEFAULT else f"registry-{corpus.stem}"
+    path = data / f"{stem}_{n}.csv"
     if path.exists():
         return path
-    full = sorted(data.glob("registry_*.csv"), key=lambda p: int(p.stem.split("_")[1]))
-    source = next((p for p in full if int(p.stem.split("_")[1]) >= n), None)
+    full = sorted(data.glob(f"{stem}_*.csv"), key=lambda p: int(p.stem.split("_")[-1]))
+    source = next((p for p in full if int(p.stem.split("_")[-1]) >= n), None)
     if source is None:
-        from kg_builder.build import build_source
-        from kg_builder.config import DEFAULT_CORPUS
         from reasoner.model import load_policy
         from reasoner.samples import write_registry
-        write_registry(path, load_policy(build_source(DEFAULT_CORPUS).graph), n)
+        graph, library = _policies(corpus)
+        policy = load_policy(graph) if graph is not None else [load_policy(d.build.graph) for d in library.policies(())]
+        write_registry(path, policy, n)
         return path
     with source.open(encoding="utf-8") as src, path.open("w", encoding="utf-8") as out:
         for i, line in enumerate(src):
@@ -47,16 +60,14 @@ def _registry(data: Path, n: int) -> Path:
     return path
 
 
-def worker(engine: str, src: str, out: str) -> None:
+def worker(engine: str, src: str, out: str, corpus: str) -> None:
     t0 = time.perf_counter()
-    from kg_builder.build import build_source
-    from kg_builder.config import DEFAULT_CORPUS
     from reasoner.tabular import run_batch
-    graph = build_source(DEFAULT_CORPUS).graph
+    graph, library = _policies(Path(corpus))
     t1 = time.perf_counter()
     cpu0 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
     jvm = 0
-    counts = run_batch(Path(src), Path(out), graph, engine=engine)
+    counts = run_batch(Path(src), Path(out), graph, library=library, engine=engine)
     t2 = time.perf_counter()
     if engine == "spark":
         from pyspark import SparkContext
@@ -75,14 +86,17 @@ def main() -> None:
     ap.add_argument("--engines", nargs="+", default=["duckdb", "spark", "oxigraph"])
     ap.add_argument("--max", nargs="*", default=["spark=100000", "oxigraph=100000"])
     ap.add_argument("--data", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "policykg_bench")
-    ap.add_argument("--worker", nargs=3, metavar=("ENGINE", "SRC", "OUT"), help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT,
+                    help="a policy text, or a folder: every document in one batch (default: the Xicheng draft)")
+    ap.add_argument("--worker", nargs=4, metavar=("ENGINE", "SRC", "OUT", "CORPUS"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
         return worker(*args.worker)
     args.data.mkdir(parents=True, exist_ok=True)
     limits = {k: int(v) for k, v in (x.split("=") for x in args.max)}
     t = time.perf_counter()
-    _registry(args.data, max(args.sizes))
+    corpus = args.corpus.resolve()
+    _registry(args.data, max(args.sizes), corpus)
     print(f"generated {max(args.sizes)} rows in {time.perf_counter() - t:.0f} s", flush=True)
     print("| enterprises | engine | whole batch | CPU (this process) | rows/s | peak RSS (Python) | peak RSS (JVM) "
           "| results sha256 |")
@@ -91,10 +105,10 @@ def main() -> None:
         for n in sorted(args.sizes):
             if n > limits.get(engine, n):
                 continue
-            src = _registry(args.data, n)
+            src = _registry(args.data, n, corpus)
             out = args.data / f"results_{engine}_{n}.csv"
             t = time.perf_counter()
-            proc = subprocess.run([sys.executable, __file__, "--worker", engine, str(src), str(out)], cwd=ROOT,
+            proc = subprocess.run([sys.executable, __file__, "--worker", engine, str(src), str(out), str(corpus)], cwd=ROOT,
                                   capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
             if proc.returncode:
                 print(f"| {n:,} | {engine} | failed: {proc.stderr.strip().splitlines()[-1:]} |", flush=True)

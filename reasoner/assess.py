@@ -154,7 +154,8 @@ def _levels(results: list[dict], policy) -> list[dict]:
             groups.setdefault(found[0], []).append((found[1], r))
     forgone = []
     for levels in groups.values():
-        reached = sorted((v, r) for v, r in levels if r["status"] == "eligible" and not r.get("forgone"))
+        reached = sorted(((v, r) for v, r in levels if r["status"] == "eligible" and not r.get("forgone")),
+                         key=lambda x: x[0])  # two levels at one threshold: the one listed last counts
         if len({v for v, _ in levels}) < 2 or len(reached) < 2:
             continue
         top = reached[-1][1]

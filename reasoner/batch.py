@@ -31,7 +31,8 @@ def assess_many(items: Iterable[tuple[object, Profile | PolicyInputError]], grap
     it = iter(items)
     while batch := list(islice(it, chunk)):
         subjects = {i: f"{config.enterprise_base}_batch/{i}" for i, (_, p) in enumerate(batch) if isinstance(p, Profile)}
-        outcomes = outcomes_for({s: batch[i][1] for i, s in subjects.items()}, policy, engine=engine, config=config)
+        outcomes = outcomes_for({s: batch[i][1] for i, s in subjects.items()}, policy, engine=engine,
+                                config=config) if subjects else {}
         for i, (key, p) in enumerate(batch):
             if i in subjects:
                 yield key, assess(p, graph, same_project=same_project, as_of=as_of, config=config,

@@ -21,6 +21,8 @@ CONCAT_WS, STRPOS, IN) and transpiled with SQLGlot for Spark.
 
 Anything outside what is compiled (SHACL terms, amount kinds or fields, too many decimals for exact
 arithmetic) raises `Unsupported` at compile time; callers then use the Python path (never a wrong answer).
+An award that cannot be compiled (a ceiling × a fact, a formula in another currency) costs only its measure:
+`_py` marks the rows where that measure is eligible, and those rows alone go to the Python path.
 Entry point: `compile_policy(policy, *, config, same_project)` → Compiled.
 """
 from __future__ import annotations
@@ -45,8 +47,11 @@ from .vocab import FACT_NS, PF, concept_iri
 
 DEC = "DECIMAL(38,6)"
 NULL = f"CAST(NULL AS {DEC})"
-KNOWN_AMOUNT_KEYS = {"kind", "value", "unit", "base", "base_quantity", "citation", "origin"}
+KNOWN_AMOUNT_KEYS = {"kind", "value", "unit", "base", "base_quantity", "citation", "origin", "currency", "per",
+                     "schedule"}  # a schedule is shown, the estimate is its first year's (the amount's value)
 FORMULAS = ("fixed", "ratio", "match_ratio", "rate")
+CEILINGS = ("max_rate", "max_ratio")
+AMOUNT_KINDS = CAPS + FORMULAS + CEILINGS + ("max_years", "negotiated", "uncapped")
 MAX_SCALE = 6  # DECIMAL(38,6); input quantities are limited to 2 decimals by reasoner.tabular
 INPUT_SCALE = 2
 
@@ -64,13 +69,15 @@ class Column:
 
 @dataclass
 class Compiled:
-    sql: str  # summary rows: row, id, status, eligible, total_estimate_yuan, needs_info, missing_fields, to_confirm, ineligible, error
+    sql: str  # summary rows: row, id, status, eligible, total_estimate_yuan, needs_info, missing_fields, to_confirm, ineligible, error, _py
     detail_sql: str  # per measure: _row, s<i> status, e<i> estimate, g<i> forgone, total
     outcomes_sql: str  # per check: _row, o<k>
     combined_sql: str  # the summary columns and the detail columns in one query
     checks: list[str]  # check IRIs, o<k> ↔ checks[k]
     measures: list[dict]
     columns: dict[str, Column] = field(default_factory=dict)  # fact property IRI → column
+    python: list[int] = field(default_factory=list)  # measures whose award the Python path computes: a row
+    # where one of them is eligible has `_py` true in `sql`/`combined_sql` and is decided by the Python path
 
 
 def _q(text: str) -> str:
@@ -202,25 +209,33 @@ def _first_occurrences(slots: list[tuple[str, str]]) -> str:
 
 
 def _award(m: dict, i: int, facts: _Facts, config: ReasonerConfig) -> tuple[str, list[tuple[str, str]]]:
-    """(SQL estimate before eligibility, NULL when unknown; [(needs field, SQL condition)]) of measure i."""
+    """(SQL estimate before eligibility, NULL when unknown; [(needs field, SQL condition)]) of measure i.
+    Raises Unsupported for an award that depends on the profile in a way not compiled (a ceiling × a fact,
+    a formula in another currency): that measure alone is then computed by the Python path."""
     for a in m["amounts"]:
-        if a["kind"] not in CAPS + FORMULAS + ("max_years", "by_reference"):  # by_reference: no sum, as unknown
+        if a["kind"] not in AMOUNT_KINDS + ("by_reference",):  # by_reference: no sum, as unknown
             raise Unsupported(f"{m['id']}: amount kind {a['kind']!r} is not compiled")
-        if a.get("currency", "CNY") != "CNY":
-            raise Unsupported(f"{m['id']}: an amount in {a['currency']} (converted by the Python path)")
-        if set(a) - KNOWN_AMOUNT_KEYS - {"currency"}:
+        if set(a) - KNOWN_AMOUNT_KEYS:
             raise Unsupported(f"{m['id']}: amount fields {sorted(set(a) - KNOWN_AMOUNT_KEYS)} are not compiled")
+    if any(a.get("per") is not None and not isinstance((a["per"] or {}).get("quantity") if isinstance(a["per"], dict)
+                                                          else None, str) for a in m["amounts"]):
+        raise Unsupported(f"{m['id']}: a rate per something that is not a profile quantity")
+    if any(a["kind"] in CEILINGS for a in m["amounts"]):
+        raise Unsupported(f"{m['id']}: a ceiling that depends on the profile (computed by the Python path)")
     formula = next((a for a in m["amounts"] if a["kind"] in FORMULAS), None)
-    if formula is None or formula["kind"] == "fixed":  # no profile fact involved: Python computes it once
-        est = compute(m, Profile(), config).estimate
-        return (NULL if est is None else _dec(est)), []
+    if formula is None or formula["kind"] == "fixed":
+        # no profile fact involved (a registry gives no exchange rate): Python computes estimate and needs once
+        award = compute(m, Profile(), config)
+        return (NULL if award.estimate is None else _dec(award.estimate)), [(f, "TRUE") for _, f in award.needs]
+    if any(a.get("currency", "CNY") != "CNY" for a in m["amounts"]):
+        raise Unsupported(f"{m['id']}: a formula with an amount in another currency (the Python path)")
     per_unit = min((a["value"] for a in m["amounts"] if a["kind"] in CAPS and a["kind"] not in OVERALL), default=None)
     overall = min((a["value"] for a in m["amounts"] if a["kind"] in OVERALL), default=None)
     factor = formula["value"]
     if formula["kind"] in ("ratio", "match_ratio"):
         bases = [formula.get("base_quantity")]
     else:
-        bases = _rate_bases(formula, config) or [None]
+        bases = [q for q, _ in _rate_bases(formula, config)] or [None]
     if not all(b is None or isinstance(b, str) for b in bases):
         raise Unsupported(f"{m['id']}: rate bases {bases} are not compiled")
     if _scale(factor) + INPUT_SCALE * len(bases) > MAX_SCALE:
@@ -237,7 +252,27 @@ def _award(m: dict, i: int, facts: _Facts, config: ReasonerConfig) -> tuple[str,
     return value, needs
 
 
-def compile_policy(policy, *, config: ReasonerConfig = ReasonerConfig(), same_project=()) -> Compiled:
+@dataclass
+class _Parts:
+    """One policy's columns in each layer of the query; names carry the tag (o{t}{k}, s{t}{i}, …, total{t})."""
+    checks: list[str]
+    check_cols: list[str]
+    measure_cols: list[str]
+    estimate_cols: list[str]
+    forgone_cols: list[str]
+    total: str
+    eligible: list[str]
+    needs_info: list[tuple[str, str]]
+    missing: list[tuple[str, str]]
+    confirm: list[str]
+    ineligible: list[tuple[str, str]]
+    python: list[int]  # the measures whose award the Python path computes
+    tag: str
+    detail: list[str]
+    columns: dict
+
+
+def _parts(policy, config: ReasonerConfig, same_project, t: str, prefix: str) -> _Parts:
     g = shapes_graph(policy, config=config)
     facts = _Facts(policy, config)
     nodes = sorted(g.subjects(PF.decides, None), key=str)
@@ -246,6 +281,7 @@ def compile_policy(policy, *, config: ReasonerConfig = ReasonerConfig(), same_pr
         severity = "missing" if g.value(node, SH.severity) == SH.Info else "failing"
         by_check.setdefault(str(g.value(node, PF.decides)), {}).setdefault(severity, []).append(violates(g, node, facts))
     checks: list[str] = []
+    python: list[int] = []
     check_cols, measure_cols, slots_fields, confirm_terms = [], [], [], []
     for i, m in enumerate(policy.measures):
         conds = {c["iri"]: c for c in m["conditions"]}
@@ -256,17 +292,21 @@ def compile_policy(policy, *, config: ReasonerConfig = ReasonerConfig(), same_pr
             found = by_check.get(iri, {})
             fail = " OR ".join(f"({x})" for x in found.get("failing", [])) or "FALSE"
             miss = " OR ".join(f"({x})" for x in found.get("missing", [])) or "FALSE"
-            check_cols.append(f"CASE WHEN {fail} THEN 2 WHEN {miss} THEN 1 ELSE 0 END AS o{k}")
+            check_cols.append(f"CASE WHEN {fail} THEN 2 WHEN {miss} THEN 1 ELSE 0 END AS o{t}{k}")
             own.append((k, missing_field(conds.get(iri))))
-        status = (f"CASE WHEN {' OR '.join(f'o{k} = 2' for k, _ in own)} THEN 2 "
-                  f"WHEN {' OR '.join(f'o{k} = 1' for k, _ in own)} THEN 1 ELSE 0 END") if own else "0"
-        award, needs = _award(m, i, facts, config)
-        measure_cols += [f"{status} AS s{i}", f"{award} AS a{i}"]
-        slots_fields += [(f, f"o{k} = 1") for k, f in own if f != "confirmed"]
-        slots_fields += [(f, f"s{i} = 0 AND {cond}") for f, cond in needs if f != "confirmed"]
-        confirm = [f"o{k} = 1" for k, f in own if f == "confirmed"]
+        status = (f"CASE WHEN {' OR '.join(f'o{t}{k} = 2' for k, _ in own)} THEN 2 "
+                  f"WHEN {' OR '.join(f'o{t}{k} = 1' for k, _ in own)} THEN 1 ELSE 0 END") if own else "0"
+        try:
+            award, needs = _award(m, i, facts, config)
+        except Unsupported:  # this measure's award by the Python path, on the rows where it is eligible
+            award, needs = NULL, []
+            python.append(i)
+        measure_cols += [f"{status} AS s{t}{i}", f"{award} AS a{t}{i}"]
+        slots_fields += [(f, f"o{t}{k} = 1") for k, f in own if f != "confirmed"]
+        slots_fields += [(f, f"s{t}{i} = 0 AND {cond}") for f, cond in needs if f != "confirmed"]
+        confirm = [f"o{t}{k} = 1" for k, f in own if f == "confirmed"]
         if confirm:
-            confirm_terms.append(f"CASE WHEN s{i} = 1 AND ({' OR '.join(confirm)}) THEN 1 ELSE 0 END")
+            confirm_terms.append(f"CASE WHEN s{t}{i} = 1 AND ({' OR '.join(confirm)}) THEN 1 ELSE 0 END")
     n = len(policy.measures)
     index = {m["id"]: i for i, m in enumerate(policy.measures)} | {m["key"]: i for i, m in enumerate(policy.measures)}
     # levels of a tiered clause
@@ -280,26 +320,24 @@ def compile_policy(policy, *, config: ReasonerConfig = ReasonerConfig(), same_pr
         values = [v for v, _ in members]
         if len(set(values)) < 2:
             continue
-        if len(set(values)) != len(values):
-            raise Unsupported(f"levels {members}: two levels with the same threshold")
-        for v, i in members:
-            higher = [j for w, j in members if w > v]
+        for p, (v, i) in enumerate(members):  # higher, or the same threshold listed later (reasoner.assess)
+            higher = [j for q, (w, j) in enumerate(members) if w > v or (w == v and q > p)]
             if higher:
-                forgone[i].append(f"(s{i} = 0 AND ({' OR '.join(f's{j} = 0' for j in higher)}))")
+                forgone[i].append(f"(s{t}{i} = 0 AND ({' OR '.join(f's{t}{j} = 0' for j in higher)}))")
     # no-duplication groups (same project) and one award's alternative ways to qualify (assess.way_groups): the
     # highest estimate counts, the first listed on a tie
     for group in [*way_groups(policy.measures), *same_project]:
         members = [index[x] for x in group if x in index]
         if len(set(members)) != len(members):
             raise Unsupported(f"same-project group {group} names a measure twice")
-        key = lambda j: f"COALESCE(e{j}, CAST(-1 AS {DEC}))"  # noqa: E731
+        key = lambda j: f"COALESCE(e{t}{j}, CAST(-1 AS {DEC}))"  # noqa: E731
         for p, i in enumerate(members):
-            beats = [f"(s{j} = 0 AND ({key(j)} > {key(i)}" + (f" OR {key(j)} = {key(i)}" if q < p else "") + "))"
+            beats = [f"(s{t}{j} = 0 AND ({key(j)} > {key(i)}" + (f" OR {key(j)} = {key(i)}" if q < p else "") + "))"
                      for q, j in enumerate(members) if j != i]
             if beats:
-                forgone[i].append(f"(s{i} = 0 AND ({' OR '.join(beats)}))")
-    forgone_cols = [f"{' OR '.join(forgone[i]) or 'FALSE'} AS g{i}" for i in range(n)]
-    counted = [f"(s{i} = 0 AND NOT g{i} AND e{i} IS NOT NULL)" for i in range(n)]
+                forgone[i].append(f"(s{t}{i} = 0 AND ({' OR '.join(beats)}))")
+    forgone_cols = [f"{' OR '.join(forgone[i]) or 'FALSE'} AS g{t}{i}" for i in range(n)]
+    counted = [f"(s{t}{i} = 0 AND NOT g{t}{i} AND e{t}{i} IS NOT NULL)" for i in range(n)]
     # joint caps written once for several measures
     joint: dict = {}
     for i, m in enumerate(policy.measures):
@@ -310,33 +348,67 @@ def compile_policy(policy, *, config: ReasonerConfig = ReasonerConfig(), same_pr
     for cap, members in joint.values():
         if len(members) < 2:
             continue
-        total = " + ".join(f"CASE WHEN {counted[i]} THEN e{i} ELSE 0 END" for i in members)
+        total = " + ".join(f"CASE WHEN {counted[i]} THEN e{t}{i} ELSE 0 END" for i in members)
         count = " + ".join(f"CASE WHEN {counted[i]} THEN 1 ELSE 0 END" for i in members)
         reductions.append(f"CASE WHEN ({count}) >= 2 AND ({total}) > {_dec(cap)} THEN ({total}) - {_dec(cap)} ELSE 0 END")
-    total_sum = " + ".join([f"CASE WHEN {c} THEN e{i} ELSE 0 END" for i, c in enumerate(counted)] or ["0"])
+    total_sum = " + ".join([f"CASE WHEN {c} THEN e{t}{i} ELSE 0 END" for i, c in enumerate(counted)] or ["0"])
     total = (f"CASE WHEN {' OR '.join(counted) or 'FALSE'} THEN CAST(({total_sum})" +
-             "".join(f" - ({r})" for r in reductions) + f" AS {DEC}) END")
+             "".join(f" - ({r})" for r in reductions) + f" AS {DEC}) END AS total{t}")
     measures = policy.measures
-    eligible = [f"CASE WHEN s{i} = 0 THEN {_q(m['clause'] + '(' + m['id'].rsplit('/', 1)[-1] + ')')} END"
-                for i, m in enumerate(measures)]
+    return _Parts(
+        checks, check_cols, measure_cols, [f"CASE WHEN s{t}{i} = 0 THEN a{t}{i} END AS e{t}{i}" for i in range(n)],
+        forgone_cols, total,
+        [f"CASE WHEN s{t}{i} = 0 THEN {_q(prefix + m['clause'] + '(' + m['id'].rsplit('/', 1)[-1] + ')')} END"
+         for i, m in enumerate(measures)],
+        [(prefix + m["clause"], f"s{t}{i} = 1") for i, m in enumerate(measures)], slots_fields, confirm_terms,
+        [(prefix + m["clause"], f"s{t}{i} = 2") for i, m in enumerate(measures)], python,
+        t, [f"s{t}{i}, e{t}{i}, g{t}{i}" for i in range(n)] + [f"total{t}"], facts.columns)
+
+
+def _layer(columns: list[str], inner: str, alias: str) -> str:
+    return f"SELECT *, {', '.join(columns)} FROM ({inner}) AS {alias}" if columns else inner
+
+
+def compile_policy(policy, *, config: ReasonerConfig = ReasonerConfig(), same_project=()) -> Compiled:
+    """One policy's checks, decisions and awards as SQL (see the module docstring)."""
+    return compile_policies([policy], config=config, same_project=same_project)
+
+
+def compile_policies(policies: list, *, config: ReasonerConfig = ReasonerConfig(), same_project=(),
+                     documents: list[str] | None = None) -> Compiled:
+    """Several documents' policies in one query: each document's layers side by side (columns tagged d<n>_),
+    the summary row is what reasoner.batch.summary_row gives for the merged report of reasoner.library:
+    clauses named `document:clause`, the total the sum of the documents' totals, missing fields in order of
+    first appearance over all documents. One policy: untagged columns and plain clause ids."""
+    many = len(policies) > 1
+    parts = [_parts(p, config, same_project, f"d{n}_" if many else "", f"{documents[n]}:" if many else "")
+             for n, p in enumerate(policies)]
+    flat = lambda name: [x for part in parts for x in getattr(part, name)]  # noqa: E731
+    totals = [f"total{f'd{n}_' if many else ''}" for n in range(len(parts))]
+    overall = (f"CASE WHEN {' OR '.join(f'{x} IS NOT NULL' for x in totals)} THEN CAST("
+               f"{' + '.join(f'COALESCE({x}, 0)' for x in totals)} AS {DEC}) END AS total") if many else None
+    eligible = flat("eligible")
     summary = [
         "_row AS row", "_id AS id", "'ok' AS status",
         (f"CONCAT_WS(';', {', '.join(eligible)})" if eligible else "''") + " AS eligible",
         "total AS total_estimate_yuan",
-        _first_occurrences([(m["clause"], f"s{i} = 1") for i, m in enumerate(measures)]) + " AS needs_info",
-        _first_occurrences(slots_fields) + " AS missing_fields",
-        f"CAST({' + '.join(confirm_terms) or '0'} AS INTEGER) AS to_confirm",
-        _first_occurrences([(m["clause"], f"s{i} = 2") for i, m in enumerate(measures)]) + " AS ineligible",
-        "'' AS error"]
-    base = "SELECT *" + "".join(", " + c for c in check_cols) + " FROM enterprises"
-    layer_m = f"SELECT *, {', '.join(measure_cols)} FROM ({base}) AS l1" if measure_cols else f"SELECT * FROM ({base}) AS l1"
-    layer_e = f"SELECT *, {', '.join(f'CASE WHEN s{i} = 0 THEN a{i} END AS e{i}' for i in range(n))} FROM ({layer_m}) AS l2" \
-        if n else layer_m
-    layer_g = f"SELECT *, {', '.join(forgone_cols)} FROM ({layer_e}) AS l3" if n else layer_e
-    layer_t = f"SELECT *, {total} AS total FROM ({layer_g}) AS l4"
-    sql = f"SELECT {', '.join(summary)} FROM ({layer_t}) AS l5 ORDER BY _row"
-    detail = f"SELECT _row, {', '.join([f's{i}, e{i}, g{i}' for i in range(n)] + ['total'])} FROM ({layer_t}) AS l5 ORDER BY _row"
-    combined = f"SELECT {', '.join(summary)}, {', '.join([f's{i}, e{i}, g{i}' for i in range(n)] + ['total'])} " \
-        f"FROM ({layer_t}) AS l5 ORDER BY _row"
-    outcomes = "SELECT _row" + "".join(", " + c for c in check_cols) + " FROM enterprises ORDER BY _row"
-    return Compiled(sql, detail, outcomes, combined, checks, measures, facts.columns)
+        _first_occurrences(flat("needs_info")) + " AS needs_info",
+        _first_occurrences(flat("missing")) + " AS missing_fields",
+        f"CAST({' + '.join(flat('confirm')) or '0'} AS INTEGER) AS to_confirm",
+        _first_occurrences(flat("ineligible")) + " AS ineligible",
+        "'' AS error", f"{' OR '.join(f's{p.tag}{i} = 0' for p in parts for i in p.python) or 'FALSE'} AS _py"]
+    base = "SELECT *" + "".join(", " + c for c in flat("check_cols")) + " FROM enterprises"
+    layer_t = _layer(flat("measure_cols"), base, "l1")
+    for n, name in enumerate(("estimate_cols", "forgone_cols")):
+        layer_t = _layer(flat(name), layer_t, f"l{n + 2}")
+    layer_t = _layer([p.total for p in parts], layer_t, "l4")
+    layer_t = _layer([overall] if overall else [], layer_t, "l5")
+    detail_cols = ", ".join(flat("detail") + (["total"] if many else []))
+    sql = f"SELECT {', '.join(summary)} FROM ({layer_t}) AS l6 ORDER BY _row"
+    detail = f"SELECT _row, {detail_cols} FROM ({layer_t}) AS l6 ORDER BY _row"
+    combined = f"SELECT {', '.join(summary)}, {detail_cols} FROM ({layer_t}) AS l6 ORDER BY _row"
+    outcomes = "SELECT _row" + "".join(", " + c for c in flat("check_cols")) + " FROM enterprises ORDER BY _row"
+    offsets = [sum(len(p.measures) for p in policies[:n]) for n in range(len(policies))]
+    python = [offset + i for offset, part in zip(offsets, parts) for i in part.python]
+    return Compiled(sql, detail, outcomes, combined, flat("checks"), [m for p in policies for m in p.measures],
+                    {k: v for p in parts for k, v in p.columns.items()}, python)

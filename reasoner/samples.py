@@ -4,7 +4,8 @@
 every threshold quantity at, just below or just above its thresholds (or a multiple), the bases of award
 formulas around the amounts that hit their caps, flags, industries, roles and confirmations; about a third
 of the cells empty (unknown). Amounts are written as yuan, 万 or with thousands separators, like a
-spreadsheet export. Deterministic for a seed.
+spreadsheet export. Deterministic for a seed. `library_rows(policies, n)`: the same for several documents,
+each document's columns side by side (a registry checked against a whole corpus folder).
 """
 from __future__ import annotations
 
@@ -68,8 +69,28 @@ def registry_rows(policy, n: int, seed: int = 7, config: ReasonerConfig = Reason
         yield row
 
 
+def library_rows(policies: list, n: int, seed: int = 7) -> Iterator[list[str]]:
+    """Rows drawn from every policy's vocabulary (header first): shared columns keep the first document's
+    value unless empty; confirmations are joined."""
+    header: list[str] = []
+    table: list[dict] = [{} for _ in range(n)]
+    for k, policy in enumerate(policies):
+        it = registry_rows(policy, n, seed=seed + k)
+        cols = next(it)
+        header += [c for c in cols if c not in header]
+        for row, values in zip(table, it):
+            for c, v in zip(cols, values):
+                if c == "confirmed" and row.get(c) and v:
+                    v = row[c] + ";" + v
+                row[c] = row.get(c) or v
+    yield header
+    for row in table:
+        yield [row.get(c, "") for c in header]
+
+
 def write_registry(path, policy, n: int, seed: int = 7) -> None:
-    """Write a CSV registry (UTF-8) of n synthetic enterprises."""
+    """Write a CSV registry (UTF-8) of n synthetic enterprises (`policy`: one policy, or a list of them)."""
     import csv
+    rows = library_rows(policy, n, seed) if isinstance(policy, list) else registry_rows(policy, n, seed)
     with open(path, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows(registry_rows(policy, n, seed))
+        csv.writer(f).writerows(rows)

@@ -61,10 +61,7 @@ def vocabulary(config: ReasonerConfig = ReasonerConfig(), minted: tuple | None =
 def resolve_labels(data: dict, config: ReasonerConfig = ReasonerConfig()) -> dict:
     """{"quantities": {"年度销售额": …}} → {"quantities": {"x_…": …}}: a fact may be named by its concept's label."""
     from kg_builder.mint import minted_id, normalise
-    by_label, ids = {}, set()
-    for c in vocabulary(config):
-        by_label.setdefault((c.scheme, normalise(c.zh)), c.id)
-        ids.add(c.id)
+    by_label, ids = _labels(config, _minted())
 
     def named(scheme: str, k) -> str:  # '外贸集装箱吞吐量' names the concept minted as '年度外贸集装箱吞吐量'
         found = by_label.get((scheme, normalise(str(k))))
@@ -75,6 +72,16 @@ def resolve_labels(data: dict, config: ReasonerConfig = ReasonerConfig()) -> dic
         if isinstance(facts, dict):
             out[key] = {named(scheme, k): v for k, v in facts.items()}
     return out
+
+
+@lru_cache(maxsize=16)
+def _labels(config: ReasonerConfig, minted: tuple) -> tuple[dict, frozenset]:
+    """(scheme, normalised label) → concept id, and every concept id, of the dictionary plus `minted`."""
+    from kg_builder.mint import normalise
+    by_label: dict = {}
+    for c in vocabulary(config, minted):
+        by_label.setdefault((c.scheme, normalise(c.zh)), c.id)
+    return by_label, frozenset(c.id for c in vocabulary(config, minted))
 
 
 def profile_schema(config: ReasonerConfig = ReasonerConfig(), minted: tuple = ()) -> dict:
@@ -103,6 +110,13 @@ def _schema(config: ReasonerConfig, minted: tuple) -> dict:
     }
 
 
+@lru_cache(maxsize=16)
+def _validator(config: ReasonerConfig, minted: tuple):
+    import jsonschema  # noqa: F811 (loaded when a profile is validated)
+
+    return jsonschema.Draft202012Validator(profile_schema(config, minted))
+
+
 def _where(err: jsonschema.ValidationError) -> str:
     path = ".".join(str(p) for p in err.absolute_path)
     if err.validator == "additionalProperties":
@@ -125,15 +139,39 @@ def _problem(err: jsonschema.ValidationError) -> str:
 
 
 def validate_profile(data: dict, *, source: str, config: ReasonerConfig = ReasonerConfig()) -> None:
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(profile_schema(config, _minted()))
-    errors = sorted(validator.iter_errors(_jsonable(data)), key=lambda e: list(map(str, e.absolute_path)))
+    validator = _validator(config, _minted())
+    errors = sorted(_errors(validator, _jsonable(data)), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         first = errors[0]
         rest = "; ".join(f"{_where(e)}: {_problem(e)}" for e in errors[1:])
         raise PolicyInputError(source, _problem(first) + (f" (also {rest})" if rest else ""), where=_where(first),
                                expected=_expected(first))
+
+
+GROUPS = ("qualifications", "quantities", "flags")
+_FIELD_ERRORS: dict = {}
+
+
+def _errors(validator, data) -> list:
+    """validator.iter_errors(data), with each known fact's errors computed once per (validator, field, value):
+    the schema's fact fields are independent, so a registry's thousands of rows cost one validation per
+    distinct cell. Anything else (unknown fields, a group that is not an object) is validated whole."""
+    props = validator.schema["properties"]
+    groups = [data.get(g) for g in GROUPS] if isinstance(data, dict) else None
+    if groups is None or set(data) - set(props) or any(
+            x is not None and (not isinstance(x, dict) or set(x) - set(props[g]["properties"]))
+            for g, x in zip(GROUPS, groups)):
+        return list(validator.iter_errors(data))
+    if len(_FIELD_ERRORS) > 100000:
+        _FIELD_ERRORS.clear()
+    out = []
+    fields = [(None, k, v) for k, v in data.items() if k not in GROUPS and not (k == "id" and isinstance(v, str))]
+    for g, k, v in fields + [(g, k, v) for g, facts in zip(GROUPS, groups) for k, v in (facts or {}).items()]:
+        key = (id(validator), g, k, type(v).__name__, repr(v))
+        if key not in _FIELD_ERRORS:
+            _FIELD_ERRORS[key] = list(validator.iter_errors({k: v} if g is None else {g: {k: v}}))
+        out += _FIELD_ERRORS[key]
+    return out
 
 
 def _expected(err) -> str | None:

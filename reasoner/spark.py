@@ -2,13 +2,16 @@
 
 `SparkEngine(master)`: local[2] by default (UI off, small shuffle), or a cluster's master (`spark://host:7077`,
 `yarn`, `k8s://…`) from the argument or $SPARK_MASTER. Cells are typed in process by DuckDB (reasoner.tabular
-prep) and each chunk is shipped to Spark as Arrow; Spark runs the checks, decisions and awards and returns
-the summary rows, which the driver writes (one file, byte-identical to DuckDB's).
+prep), chunk by chunk, into one Parquet file; Spark plans the ~45 KB query once over that file (planning it
+costs far more than running it) and writes the summary rows as Parquet; the driver merges them with the rows
+the Python path decides and writes one file, byte-identical to DuckDB's. The temporary folder is
+$POLICYKG_SPARK_TMP (on a cluster: storage every executor reads, e.g. a shared mount), else the system's.
 """
 from __future__ import annotations
 
 import os
 from functools import lru_cache
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -49,6 +52,16 @@ class SparkEngine:
         df.createOrReplaceTempView("enterprises")
         try:
             return self.spark.sql(to_spark(sql)).toArrow()
+        finally:
+            self.spark.catalog.dropTempView("enterprises")
+
+    def run_file(self, sql: str, src: Path, dest: Path) -> None:
+        """The compiled query planned once over a whole typed input (Parquet at `src`), its rows written as
+        Parquet under `dest` (in no particular order: the caller merges them by row)."""
+        df = self.spark.read.parquet(str(src))
+        df.createOrReplaceTempView("enterprises")
+        try:
+            self.spark.sql(to_spark(sql.removesuffix(" ORDER BY _row"))).write.mode("overwrite").parquet(str(dest))
         finally:
             self.spark.catalog.dropTempView("enterprises")
 

@@ -9,7 +9,7 @@ the Python path (reasoner.csvprofile + reasoner.assess), which names the error o
 (one value per unit, 三十万). Both give the same summary row, so the output is the same whichever engine.
 
 The output is written to a temporary file in the same folder and renamed at the end: an interrupted batch
-leaves the previous file (or none), never half of one. Entry point: `run_batch(path, out, graph, …)`.
+leaves the previous file (or none), never half of one. Entry point: `run_batch(path, out, graph | library=…, …)`.
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from kg_builder.errors import PolicyInputError
 from kg_builder.lexicon import load_lexicon
@@ -40,6 +41,7 @@ TABULAR = (".csv", ".parquet")
 OUTPUTS = (".csv", ".parquet", ".jsonl")
 MULT_DIGITS = {"千": 3, "万": 4, "亿": 8}
 MAX_DIGITS = 16  # integer digits of an amount the SQL reads (10¹⁶ yuan); longer ones go to the Python path
+BLOCK = 1 << 23  # bytes per block of pyarrow's CSV reader
 
 
 @dataclass
@@ -81,17 +83,90 @@ def _encoding(path: Path) -> str:
 
 def _cells(header: list[str], columns) -> list[pa.Array]:
     """Columns as Arrow text; roles and confirmed are stripped here (Python's str.strip), the others in SQL."""
-    return [pa.array([c.strip() for c in col] if h in ("roles", "confirmed") else col, pa.string())
-            for h, col in zip(header, columns)]
+    def text(h, col):
+        if h in ("roles", "confirmed"):
+            return pa.array([c.strip() for c in (col.to_pylist() if isinstance(col, pa.Array) else col)], pa.string())
+        return col if isinstance(col, pa.Array) else pa.array(col, pa.string())
+    return [text(h, col) for h, col in zip(header, columns)]
 
 
 def csv_chunks(path: Path, *, chunk: int, config: ReasonerConfig) -> Iterator[Chunk]:
-    source = str(path)
-    with path.open(encoding=_encoding(path), newline="") as f:
+    """The header is read by Python's csv module (its errors as reasoner.csvprofile gives them), the rows by
+    pyarrow's multi-threaded reader, every cell as text. A row with too many or too few cells stops pyarrow;
+    from the first row not yet yielded on, Python's csv module reads the rest and names the row."""
+    source, encoding = str(path), _encoding(path)
+    with path.open(encoding=encoding, newline="") as f:
+        header = check_header(next(csv.reader(f), None), source=source, config=config)
+    seen: dict = {}
+    done = 0
+    try:
+        for part in _arrow_csv(path, encoding, header, chunk, seen, source):
+            done = part.rows[-1] - 1 if part.rows else done
+            yield part
+    except _Malformed:
+        yield from _python_csv(path, encoding, header, chunk, seen, source, skip=done)
+
+
+class _Malformed(Exception):
+    """pyarrow met a row whose cells do not match the header."""
+
+
+def _arrow_csv(path: Path, encoding: str, header: list[str], chunk: int, seen: dict, source: str) -> Iterator[Chunk]:
+    import pyarrow.csv as pcsv
+    names = [f"c{c}" for c in range(len(header))]
+    try:
+        reader = pcsv.open_csv(
+            path, read_options=pcsv.ReadOptions(skip_rows=1, column_names=names, block_size=BLOCK,
+                                                encoding="utf8" if encoding == "utf-8-sig" else encoding),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=lambda row: "error"),
+            convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in names},
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, StopIteration) as err:  # the first block already has a malformed row, or no rows
+        if isinstance(err, pa.ArrowInvalid):
+            raise _Malformed from err
+        return
+    n, id_at = 1, header.index("id") if "id" in header else None
+    pending: list[pa.RecordBatch] = []
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            batch = None
+        except pa.ArrowInvalid as err:
+            raise _Malformed from err
+        if batch is not None and batch.num_rows:
+            pending.append(batch)
+        rows = sum(b.num_rows for b in pending)
+        if rows < chunk and batch is not None:
+            continue
+        if not rows:
+            return
+        table = pa.Table.from_batches(pending)
+        take = min(chunk, rows)
+        part, rest = table.slice(0, take), table.slice(take)
+        pending = rest.to_batches() if rest.num_rows else []
+        nums = list(range(n + 1, n + 1 + take))
+        n += take
+        raw = part.column(id_at).to_pylist() if id_at is not None else [""] * take
+        ids = [x.strip() for x in raw]
+        problems = {}
+        for j, rid in enumerate(ids):
+            problem = row_problem(nums[j], 0, rid, seen, source=source, width=len(header)) if rid else None
+            if problem:
+                problems[j] = problem
+        cells = [part.column(c).combine_chunks() for c in range(len(header))]
+        yield Chunk(header, nums, ids, _cells(header, cells), problems)
+        if batch is None and not pending:
+            return
+
+
+def _python_csv(path: Path, encoding: str, header: list[str], chunk: int, seen: dict, source: str, *,
+                skip: int = 0) -> Iterator[Chunk]:
+    """Rows by Python's csv module (exactly as reasoner.csvprofile reads them), after the first `skip` rows."""
+    with path.open(encoding=encoding, newline="") as f:
         reader = csv.reader(f)
-        first = next(reader, None)
-        header = check_header(first, source=source, config=config)
-        width, seen, n = len(header), {}, 1
+        next(reader, None)
+        width, n = len(header), 1
         id_at = header.index("id") if "id" in header else None
         while True:
             rows, nums, ids, problems = [], [], [], {}
@@ -99,6 +174,8 @@ def csv_chunks(path: Path, *, chunk: int, config: ReasonerConfig) -> Iterator[Ch
                 if not record:
                     continue  # csv.DictReader skips empty records too
                 n += 1
+                if n - 1 <= skip:
+                    continue
                 rid = (record[id_at] if id_at is not None and id_at < len(record) else "").strip()
                 problem = row_problem(n, max(0, len(record) - width), rid, seen, source=source, width=width)
                 if problem:
@@ -124,8 +201,7 @@ def parquet_chunks(path: Path, *, chunk: int, config: ReasonerConfig) -> Iterato
     seen, n = {}, 0
     for batch in pf.iter_batches(batch_size=chunk):
         cells = [batch.column(c).cast(pa.string()) for c in range(batch.num_columns)]
-        cells = [_cells([h], [col.to_pylist()])[0] if h in ("roles", "confirmed") else col
-                 for h, col in zip(header, cells)]
+        cells = _cells(header, cells)
         id_col = cells[header.index("id")].to_pylist() if "id" in header else [None] * batch.num_rows
         nums, ids, problems = [], [], {}
         for j, rid in enumerate(id_col):
@@ -157,7 +233,10 @@ def prep_sql(header: list[str], columns: dict, config: ReasonerConfig) -> str:
     for c, h in enumerate(header):
         r = f"r{c}"
         trimmed.append(f"nullif(trim({r}), '') AS {r}")
-        concept = lex.concepts.get(h)
+        try:
+            concept = lex.concept(h)  # the dictionary's or a minted one (a corpus' open vocabulary)
+        except KeyError:
+            concept = None
         scheme = concept.scheme if concept and concept.scheme != "industry" else h
         if scheme == "quantity":
             money = (concept.unit or "CNY") == "CNY"
@@ -199,31 +278,33 @@ class DuckDBEngine:
         import duckdb
         self.con = duckdb.connect(config={"memory_limit": memory_limit, **({"threads": threads} if threads else {})})
 
-    def prep(self, sql: str, raw: pa.Table) -> pa.Table:
-        self.con.register("raw", raw)
+    def _query(self, name: str, sql: str, table: pa.Table) -> pa.Table:
+        self.con.register(name, table)
         try:
             return self.con.sql(sql).to_arrow_table()
         finally:
-            self.con.unregister("raw")
+            self.con.unregister(name)
+
+    def prep(self, sql: str, raw: pa.Table) -> pa.Table:
+        return self._query("raw", sql, raw)
 
     def run(self, sql: str, table: pa.Table) -> pa.Table:
-        self.con.register("enterprises", table)
-        try:
-            return self.con.sql(sql).to_arrow_table()
-        finally:
-            self.con.unregister("enterprises")
+        return self._query("enterprises", sql, table)
 
     def close(self) -> None:
         self.con.close()
 
 
-def _python_rows(chunk: Chunk, indexes: list[int], graph, *, same_project, as_of, config, source) -> list[dict]:
+def _python_rows(chunk: Chunk, indexes: list[int], assess_rows, *, config, source) -> list[dict]:
+    """Summary rows of the chunk's rows `indexes` by the Python path (`assess_rows`: items → (key, report))."""
+    take = pa.array(indexes, pa.int64())
+    values = [col.take(take).to_pylist() for col in chunk.cells]
     items = []
-    for j in indexes:
+    for k, j in enumerate(indexes):
         n = chunk.rows[j]
-        items.append((n, chunk.problems.get(j) or row_profile(n, chunk.row_dict(j), source=source, config=config)))
-    return [summary_row(key, item) for key, item in assess_many(items, graph, same_project=same_project, as_of=as_of,
-                                                                config=config)]
+        row = {h: col[k] for h, col in zip(chunk.header, values)}
+        items.append((n, chunk.problems.get(j) or row_profile(n, row, source=source, config=config)))
+    return [summary_row(key, item) for key, item in assess_rows(items)]
 
 
 def _rows_table(rows: list[dict]) -> pa.Table:
@@ -235,7 +316,6 @@ def _rows_table(rows: list[dict]) -> pa.Table:
 
 def _normalise_total(table: pa.Table) -> pa.Table:
     """DECIMAL(38,6) → exact text without trailing zeros, as reasoner.batch.summary_row writes it."""
-    import pyarrow.compute as pc
     col = table.column("total_estimate_yuan")
     if pa.types.is_decimal(col.type):
         text = pc.cast(col, pa.string())
@@ -245,20 +325,22 @@ def _normalise_total(table: pa.Table) -> pa.Table:
     return table.cast(SUMMARY_SCHEMA)
 
 
-def decide_chunk(chunk: Chunk, graph, engine, *, compiled, prep: str | None, same_project=(), as_of=None,
+def decide_chunk(chunk: Chunk, assess_rows, engine, *, compiled, prep: str | None,
                  config: ReasonerConfig = ReasonerConfig(), source: str = "") -> pa.Table:
-    """Summary rows of one chunk, in row order: clean rows by the engine, the others by the Python path."""
+    """Summary rows of one chunk, in row order: clean rows by the engine, the others (unreadable cells, or a
+    measure eligible whose award is not compiled: `_py`) by the Python path."""
     if engine is None or compiled is None:
         rest = list(range(len(chunk.rows)))
-        return _rows_table(_python_rows(chunk, rest, graph, same_project=same_project, as_of=as_of, config=config,
-                                        source=source))
+        return _rows_table(_python_rows(chunk, rest, assess_rows, config=config, source=source))
     typed = engine.prep(prep, chunk.raw_table())
     clean = typed.column("_clean").to_pylist()
-    parts = [_normalise_total(engine.run(compiled.sql, typed.filter(typed.column("_clean"))))]
-    rest = [j for j, ok in enumerate(clean) if not ok]
+    result = engine.run(compiled.sql, typed.filter(typed.column("_clean")))
+    py = result.column("_py")
+    parts = [_normalise_total(result.filter(pc.invert(py)).drop_columns(["_py"]))]
+    at = {n: j for j, n in enumerate(chunk.rows)}
+    rest = sorted([j for j, ok in enumerate(clean) if not ok] + [at[n] for n in result.filter(py).column("row").to_pylist()])
     if rest:
-        parts.append(_rows_table(_python_rows(chunk, rest, graph, same_project=same_project, as_of=as_of,
-                                              config=config, source=source)))
+        parts.append(_rows_table(_python_rows(chunk, rest, assess_rows, config=config, source=source)))
         return pa.concat_tables(parts).sort_by("row")
     return parts[0]
 
@@ -326,32 +408,50 @@ def make_engine(name: str, *, spark_master: str | None = None):
     return None
 
 
-def run_batch(path: Path, out: Path, graph, *, engine: str = "duckdb", same_project=(), as_of=None,
+def run_batch(path: Path, out: Path, graph=None, *, engine: str = "duckdb", same_project=(), as_of=None,
               config: ReasonerConfig = ReasonerConfig(), chunk: int | None = None, spark_master: str | None = None,
-              progress: Callable[[int], None] | None = None, warn: Callable[[str], None] | None = None) -> dict:
+              progress: Callable[[int], None] | None = None, warn: Callable[[str], None] | None = None,
+              library=None, only=()) -> dict:
     """Check every row of `path`, write one summary row per input row to `out` (.csv or .parquet).
+    Against one policy's `graph`, or a `library` (reasoner.library: the documents `only` selects, in force on
+    `as_of`): one query over every document, the rows the summary of the merged report (`check` on a folder).
     `as_of` does not change a summary row (only the reasons' notes). Returns {"rows", "errors", "engine"}."""
-    from .columnar import Unsupported, compile_policy
+    from .columnar import Unsupported, compile_policies
     from .model import load_policy
+    if library is not None:
+        from .library import assess_many_library, selected
+        docs = selected(library, only, as_of)[0]
+        policies, names = [load_policy(d.build.graph, config=config) for d in docs], [d.doc_id for d in docs]
+
+        def assess_rows(items):
+            return assess_many_library(items, library, only=only, same_project=same_project, as_of=as_of)
+    else:
+        policies, names = [load_policy(graph, config=config)], None
+
+        def assess_rows(items):
+            return assess_many(items, graph, same_project=same_project, as_of=as_of, config=config)
     compiled = runner = None
     if engine in ("duckdb", "spark"):
         try:
-            compiled = compile_policy(load_policy(graph, config=config), config=config, same_project=same_project)
+            compiled = compile_policies(policies, config=config, same_project=same_project, documents=names)
         except Unsupported as err:
             if warn:
                 warn(f"policykg: the {engine} engine cannot compile this policy ({err}); using the Python path")
     fmt = out.suffix.lower()
     counts = {"rows": 0, "errors": 0,
               "engine": "python" if engine in ("duckdb", "spark") and compiled is None else engine}
-    size = chunk or (200000 if engine == "spark" else 50000)
+    size = chunk or (200000 if engine == "spark" else 100000)
     try:
         runner = make_engine(engine, spark_master=spark_master) if compiled is not None else None
         with atomic_output(out, "wb") as f:
             writer = SummaryWriter(f, fmt)
-            for part in _prefetch(chunks(path, chunk=size, config=config)):
-                sql = prep_sql(part.header, compiled.columns, config) if runner else None
-                table = decide_chunk(part, graph, runner, compiled=compiled, prep=sql, same_project=same_project,
-                                     as_of=as_of, config=config, source=str(path))
+            if engine == "spark" and runner is not None:
+                tables = _spark_tables(path, runner, compiled, assess_rows, size=size, config=config)
+            else:
+                tables = (decide_chunk(part, assess_rows, runner, compiled=compiled, config=config, source=str(path),
+                                       prep=prep_sql(part.header, compiled.columns, config) if runner else None)
+                          for part in _prefetch(chunks(path, chunk=size, config=config)))
+            for table in tables:
                 writer.write(table)
                 counts["rows"] += table.num_rows
                 counts["errors"] += sum(s == "error" for s in table.column("status").to_pylist())
@@ -362,6 +462,59 @@ def run_batch(path: Path, out: Path, graph, *, engine: str = "duckdb", same_proj
         if runner is not None:
             runner.close()
     return counts
+
+
+def _spark_tables(path: Path, runner, compiled, assess_rows, *, size: int, config: ReasonerConfig) -> Iterator[pa.Table]:
+    """Summary tables in row order, the compiled query planned once by Spark: the clean rows of every chunk,
+    typed by DuckDB, go to one Parquet file; Spark writes the results of one query over it; the input is read
+    again chunk by chunk and each chunk's results (sorted by DuckDB, streamed) are merged with the rows the
+    Python path decides (unreadable cells: rows without a result; `_py` rows)."""
+    import pyarrow.parquet as pq
+    source = str(path)
+    with tempfile.TemporaryDirectory(prefix="policykg-spark-", dir=os.environ.get("POLICYKG_SPARK_TMP")) as tmp:
+        typed_path, results = Path(tmp) / "typed.parquet", Path(tmp) / "results"
+        writer = prep = None
+        for part in chunks(path, chunk=size, config=config):
+            prep = prep or prep_sql(part.header, compiled.columns, config)
+            typed = runner.prep(prep, part.raw_table())
+            typed = typed.filter(typed.column("_clean")).drop_columns(["_clean"])
+            writer = writer or pq.ParquetWriter(typed_path, typed.schema)
+            writer.write_table(typed)
+        if writer is None:
+            return
+        writer.close()
+        runner.run_file(compiled.sql, typed_path, results)
+        sorted_rows = runner.duck.con.sql(f"SELECT * FROM read_parquet({_sql_text(str(results / '*.parquet'))}) "
+                                          f"ORDER BY row").to_arrow_reader(65536)
+        buffered = None
+        for part in chunks(path, chunk=size, config=config):
+            last = part.rows[-1]
+            pieces = [buffered] if buffered is not None else []
+            while not pieces or pieces[-1].num_rows == 0 or pieces[-1].column("row")[-1].as_py() <= last:
+                try:
+                    pieces.append(pa.Table.from_batches([sorted_rows.read_next_batch()]))
+                except StopIteration:
+                    break
+            got = pa.concat_tables(pieces) if pieces else None
+            if got is None or got.num_rows == 0:
+                mine, buffered = None, None
+            else:
+                cut = sum(1 for n in got.column("row").to_pylist() if n <= last)
+                mine, buffered = got.slice(0, cut), got.slice(cut)
+            at = {n: j for j, n in enumerate(part.rows)}
+            decided = set(mine.column("row").to_pylist()) if mine is not None else set()
+            py = mine.filter(mine.column("_py")) if mine is not None else None
+            rest = sorted([j for n, j in at.items() if n not in decided] +
+                          ([at[n] for n in py.column("row").to_pylist()] if py is not None else []))
+            parts = [_normalise_total(mine.filter(pc.invert(mine.column("_py"))).drop_columns(["_py"]))] \
+                if mine is not None else []
+            if rest:
+                parts.append(_rows_table(_python_rows(part, rest, assess_rows, config=config, source=source)))
+            yield pa.concat_tables(parts).sort_by("row") if len(parts) > 1 else parts[0]
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _prefetch(it: Iterator[Chunk]) -> Iterator[Chunk]:
@@ -387,7 +540,7 @@ def profiles_table(profiles: dict, compiled, *, scale: int = 6) -> tuple[pa.Tabl
     profiles it cannot hold (a quantity with one value per unit), {IRI: Profile}."""
     rows, rest = [], {}
     for iri, p in profiles.items():
-        if not all(_fits(v, scale) for v in p.quantities.values()):
+        if p.exchange_rates or not all(_fits(v, scale) for v in p.quantities.values()):
             rest[iri] = p
         else:
             rows.append((iri, p))

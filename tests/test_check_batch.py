@@ -14,7 +14,7 @@ from kg_builder.config import DEFAULT_CORPUS as XICHENG
 from kg_builder.errors import PolicyInputError
 from policykg.cli import main
 from reasoner.assess import assess
-from reasoner.batch import assess_many
+from reasoner.batch import assess_many, summary_row
 from reasoner.profile import Profile
 
 CSV = ("id,HighTechEnterprise,rdExpense,rdRatioAboveTarget\n"
@@ -129,3 +129,31 @@ def test_reference_engine_gives_the_same_results(capsys, enterprises, tmp_path):
     _run(capsys, enterprises, "--out", fast)
     _run(capsys, enterprises, "--out", ref, "--engine", "shacl")
     assert fast.read_text(encoding="utf-8") == ref.read_text(encoding="utf-8")
+
+
+ODD = ("\ufeffid,HighTechEnterprise,rdExpense,rdRatioAboveTarget,roles\n"
+       "a,new,15000000,是, \n"
+       "\n"                                   # an empty line is no row
+       'b,"renewed","1,000万",否,"x;\ny"\n'   # quoted cells, a newline inside a quoted cell
+       "c,held,20000000\n"                    # fewer cells: the rest is empty
+       "d,new,1,2,3,4\n"                      # more cells than the header: an error naming row 5
+       "e,none,0万,true,\n"
+       " a ,new,1,,\n")                       # the id is stripped: repeats row 2
+
+
+@pytest.mark.parametrize("block", [1 << 20, 64], ids=["one-block", "small-blocks"])
+def test_registry_reader_equals_the_profile_path(tmp_path, xicheng, monkeypatch, block):
+    """pyarrow reads the registry (Python's csv module from the first malformed row on): the summary rows are
+    the per-profile path's, row numbers and errors included, whatever the block size."""
+    import reasoner.tabular as tabular
+    from reasoner.csvprofile import profiles_from_csv
+    monkeypatch.setattr(tabular, "BLOCK", block)
+    src, out = tmp_path / "odd.csv", tmp_path / "odd_results.csv"
+    src.write_text(ODD + ODD.split("\n", 1)[1] * 2 if block == 64 else ODD, encoding="utf-8")
+    text = src.read_text(encoding="utf-8-sig")
+    tabular.run_batch(src, out, xicheng.graph, chunk=2)
+    got = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    items = list(profiles_from_csv(text, source=str(src)))
+    want = [{k: str(v) for k, v in summary_row(n, item).items()} for n, item in assess_many(items, xicheng.graph)]
+    assert got == want and len(got) == (18 if block == 64 else 6)
+    assert "cells more than the header" in got[3]["error"] and "row 5" in got[3]["error"]

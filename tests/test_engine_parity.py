@@ -21,7 +21,9 @@ from kg_builder.config import DEFAULT_CORPUS
 from reasoner.assess import assess
 from reasoner.awards import OVERALL, PER_UNIT, _rate_bases
 from reasoner.batch import summary_row
-from reasoner.columnar import Unsupported, compile_policy
+from rdflib import URIRef
+
+from reasoner.columnar import Unsupported, _Facts, compile_policy
 from reasoner.config import ReasonerConfig
 from reasoner.fast import run_embedded
 from reasoner.model import condition_vocabulary, load_policy
@@ -31,7 +33,9 @@ from reasoner.shapes import validate_shacl
 from reasoner.tabular import DuckDBEngine, _normalise_total, _rows_table, engine_outcomes, profiles_table
 
 DATA = Path(__file__).parent / "data"
-TEXTS = [DEFAULT_CORPUS, *sorted((DATA / "policies").glob("*.txt")), *sorted((DATA / "eligibility" / "texts").glob("*.txt"))]
+CORPUS = DEFAULT_CORPUS.parent
+TEXTS = [DEFAULT_CORPUS, *sorted((DATA / "policies").glob("*.txt")), *sorted((DATA / "eligibility" / "texts").glob("*.txt")),
+         *sorted(p for p in CORPUS.glob("nansha_*.txt") if "guide" not in p.stem)]
 STATUSES = ["new", "renewed", "held", "none"]
 CENT = Decimal("0.01")
 
@@ -115,21 +119,25 @@ def _sql_detail(duck, compiled, profiles: dict):
 def _compare(duck, path: Path, batch: list[Profile], groups=()):
     graph, policy = _built(path)
     profiles = {f"e{i}": replace(p, id=f"e{i}") for i, p in enumerate(batch)}
-    try:
-        compiled = compile_policy(policy, same_project=groups)
-    except Unsupported:  # e.g. a rate per year, a foreign currency: run_batch uses the Python path instead
-        assert path != DEFAULT_CORPUS, "the Xicheng draft must compile"
-        return
+    compiled = compile_policy(policy, same_project=groups)  # every text here compiles (some awards by Python)
+    assert path != DEFAULT_CORPUS or not compiled.python, "the Xicheng draft compiles whole"
     reports = _python(profiles, graph, groups)
     detail = _sql_detail(duck, compiled, profiles)
+    # rows where a measure whose award is not compiled is eligible go to the Python path (`_py`)
+    sql = [not any(row[f"s{i}"] == 0 for i in compiled.python) for row in detail]
     for report, row in zip(reports, detail):
+        if not sql[row["_row"]]:
+            continue
         for i, r in enumerate(report["results"]):
             status = {"eligible": 0, "needs_info": 1, "ineligible": 2}[r["status"]]
             assert (row[f"s{i}"], row[f"e{i}"], row[f"g{i}"]) == (status, r["estimate_yuan"], bool(r.get("forgone"))), \
                 (path.name, r["measure"], profiles[f"e{row['_row']}"])
         assert row["total"] == report["total_estimate_yuan"], path.name
-    summary = _normalise_total(duck.run(compiled.sql, profiles_table(profiles, compiled, scale=2)[0]))
-    assert summary.to_pylist() == _rows_table([summary_row(i, r) for i, r in enumerate(reports)]).to_pylist()
+    summary = duck.run(compiled.sql, profiles_table(profiles, compiled, scale=2)[0])
+    assert summary.column("_py").to_pylist() == [not x for x in sql]
+    summary = _normalise_total(summary.drop_columns(["_py"])).to_pylist()
+    expected = _rows_table([summary_row(i, r) for i, r in enumerate(reports)]).to_pylist()
+    assert [x for x, keep in zip(summary, sql) if keep] == [x for x, keep in zip(expected, sql) if keep]
     iris = {f"https://example.org/{k}": p for k, p in profiles.items()}
     assert engine_outcomes(iris, policy, engine="duckdb") == run_embedded(iris, policy)
 
@@ -176,15 +184,37 @@ def test_pyshacl_agrees_on_a_few(duck):
     assert {"failing", "missing"} <= set(sql.values())
 
 
-def test_what_the_compiler_cannot_translate_is_refused():
-    """A new amount kind (or field) must not be guessed at: the compiler refuses, callers use the Python path."""
+def test_what_the_compiler_cannot_translate_goes_to_python():
+    """A new amount kind (or field) must not be guessed at: that measure's award is left to the Python path
+    (`python`), the rows where it is eligible are marked `_py`; a SHACL term the compiler does not know still
+    refuses the whole policy."""
     graph, policy = _built(DEFAULT_CORPUS)
     odd = type(policy)(policy.doc_id, policy.doc_iri, [dict(m) for m in policy.measures], policy.rule, policy.text)
     odd.measures[0]["amounts"] = [{**odd.measures[0]["amounts"][0], "kind": "tiers", "tiers": []}]
     odd.by_id = {m["id"]: m for m in odd.measures} | {m["key"]: m for m in odd.measures}
-    with pytest.raises(Unsupported, match="tiers"):
-        compile_policy(odd)
+    assert compile_policy(odd).python == [0]
     odd.measures[0]["amounts"] = [{"kind": "rate", "value": Decimal(2), "unit": "元/平方米/天", "per": "year",
                                    "citation": odd.measures[0]["citation"]}]
-    with pytest.raises(Unsupported, match="per"):
-        compile_policy(odd)
+    compiled = compile_policy(odd)
+    assert compiled.python == [0] and "s0 = 0 AS _py" in compiled.sql
+    with pytest.raises(Unsupported, match="not a profile fact"):
+        _Facts(odd, ReasonerConfig()).column(URIRef("https://example.org/not-a-fact"))
+
+
+def test_corpus_folder_registry_duckdb_equals_per_profile_path(tmp_path):
+    """`check registry.csv --out` on the corpus folder (7 policies): one DuckDB query over every document
+    (measures whose award is not compiled → their eligible rows by Python) writes the file the per-profile
+    library path writes (reasoner.library, clauses named document:clause)."""
+    from kg_builder.library import build_library
+    from reasoner.samples import write_registry
+    from reasoner.tabular import run_batch
+    library = build_library(CORPUS)
+    src = tmp_path / "registry.csv"
+    write_registry(src, [load_policy(d.build.graph) for d in library.policies(())], 250, seed=3)
+    duck_out, python_out = tmp_path / "duckdb.csv", tmp_path / "python.csv"
+    counts = run_batch(src, duck_out, library=library, engine="duckdb", chunk=100)
+    run_batch(src, python_out, library=library, engine="oxigraph")
+    assert counts["engine"] == "duckdb" and counts["rows"] == 250
+    assert duck_out.read_bytes() == python_out.read_bytes()
+    text = duck_out.read_text(encoding="utf-8-sig")
+    assert "nansha_" in text and "xicheng_measures_draft:" in text  # clauses name their document

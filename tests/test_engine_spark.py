@@ -47,7 +47,6 @@ def test_spark_equals_duckdb_on_10000_enterprises(tmp_path, xicheng):
         got = spark.run(compiled.combined_sql, typed)
     finally:
         spark.close()
-        spark.spark.stop()
     detail = [c for c in expected.column_names if c not in SUMMARY_SCHEMA.names]
     assert got.select(detail).to_pylist() == expected.select(detail).to_pylist()
     rows = expected.select(detail).to_pylist()
@@ -55,3 +54,30 @@ def test_spark_equals_duckdb_on_10000_enterprises(tmp_path, xicheng):
     assert sum(row["total"] is not None for row in rows) > ROWS / 10
     for suffix in (".csv", ".parquet"):
         assert _summary_bytes(got, tmp_path / f"spark{suffix}") == _summary_bytes(expected, tmp_path / f"duckdb{suffix}")
+
+
+def test_run_batch_on_spark_plans_once_and_writes_duckdbs_file(tmp_path, xicheng, monkeypatch):
+    """The whole batch on Spark: several chunks, one Spark query (planning the query is most of Spark's cost),
+    the file byte-identical to DuckDB's, with the rows the Python path decides (unreadable cells) merged in."""
+    from reasoner.spark import SparkEngine
+    from reasoner.tabular import run_batch
+    src = tmp_path / "registry.csv"
+    write_registry(src, load_policy(xicheng.graph), 3000, seed=5)
+    lines = src.read_text(encoding="utf-8").splitlines()
+    lines[10] = lines[10].split(",", 1)[0] + ",abc" + "," * (lines[10].count(",") - 1)  # an unreadable cell
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    calls = []
+    run_file = SparkEngine.run_file
+    monkeypatch.setattr(SparkEngine, "run_file", lambda self, *a: calls.append(a) or run_file(self, *a))
+    spark_out, duck_out = tmp_path / "spark.csv", tmp_path / "duckdb.csv"
+    try:
+        counts = run_batch(src, spark_out, xicheng.graph, engine="spark", chunk=1000)
+    finally:
+        from pyspark.sql import SparkSession
+        session = SparkSession.getActiveSession()
+        if session is not None:
+            session.stop()
+    run_batch(src, duck_out, xicheng.graph, engine="duckdb", chunk=700)
+    assert counts["engine"] == "spark" and counts["rows"] == 3000 and len(calls) == 1
+    assert spark_out.read_bytes() == duck_out.read_bytes()
+    assert b'"error"' in spark_out.read_bytes()

@@ -151,7 +151,7 @@ def _registry_to_summary(args) -> bool:
             and not args.batch)
 
 
-def _run_registry(args, built, engine: str, groups) -> int:
+def _run_registry(args, library, engine: str, groups) -> int:
     import signal
 
     from reasoner.tabular import run_batch
@@ -161,9 +161,9 @@ def _run_registry(args, built, engine: str, groups) -> int:
     previous = signal.signal(signal.SIGTERM, stop)
     bar = _progress(None)
     try:
-        counts = run_batch(args.profile, args.out, built.graph, engine=engine, same_project=groups,
-                           as_of=args.as_of, chunk=args.chunk, spark_master=args.spark_master, progress=bar.update,
-                           warn=lambda line: bar.write(line, file=sys.stderr))
+        counts = run_batch(args.profile, args.out, library=library, only=args.doc, engine=engine,
+                           same_project=groups, as_of=args.as_of, chunk=args.chunk, spark_master=args.spark_master,
+                           progress=bar.update, warn=lambda line: bar.write(line, file=sys.stderr))
     finally:
         bar.close()
         signal.signal(signal.SIGTERM, previous)
@@ -183,12 +183,9 @@ def run(args) -> int:
     fmt = _out_format(args.out) if args.out else None
     docs = selected(library, args.doc, args.as_of)[0]
     engine = _engine(args)
-    if _registry_to_summary(args) and len(docs) == 1:  # a registry on one document: the columnar engines
-        return _run_registry(args, docs[0].build, engine, groups)
-    if engine not in ("oxigraph", "shacl"):  # several documents: each profile on each document's graph
-        if args.engine in ("duckdb", "spark"):
-            print(f"policykg: --engine {args.engine} checks one document at a time (--doc ID); "
-                  f"{len(docs)} documents are checked with the SPARQL path", file=sys.stderr)
+    if _registry_to_summary(args):  # a registry to a summary: every document in one columnar query
+        return _run_registry(args, library, engine, groups)
+    if engine not in ("oxigraph", "shacl"):  # reports (JSON, .jsonl): each profile on each document's graph
         engine = "oxigraph"
     policies = _policies(docs)
     items = _read_evidence(list(_profiles(args)), args, policies)
