@@ -69,6 +69,8 @@ def _build_graph(text, config, doc_id, meta, source_name, sha256) -> BuildResult
     writer = GraphWriter(doc_iri, text, load_lexicon(config.lexicon_path))
     writer.document(merged, sha256 or _sha(text))
     clauses = writer.structure(structure)
+    for clause, article in extraction.leads.items():  # an article whose lead-in is a measure gets a clause id
+        clauses[clause] = writer.clause_id(article, clause)
     for m in extraction.measures:
         writer.measure(m, clauses[m.clause])
     for r in extraction.rules:

@@ -12,13 +12,14 @@ from .config import RESOURCES
 from .lexicon import load_lexicon
 from .measures import ClauseFacts, Condition
 from .mint import mint
-from .nlp import clause_start
+from .nlp import LISTED_GAP, clause_start
 from .requirements import requirements_of
 from .segment import Segment, condition_clauses
 
 LEAD = re.compile(r"^(?:对于|对|且|并且|并(?!购)|同时|凡)")
 TAIL = re.compile(r"(?:的)$")
 JOINED = re.compile(r"并且|并|且|同时")
+RESPECTIVELY = re.compile(r"\s*(?:分别\s*)*$")  # '…的新落户船公司分别给予…': 分别 pairs the lists
 
 
 def _status(facts: ClauseFacts, a: int, b: int) -> str | None:
@@ -71,10 +72,11 @@ def _minted_quantity(facts: ClauseFacts, t, previous) -> tuple[str | None, int]:
     """'年度实现跨境电子商务进出口额超过5亿元' → the concept minted for 跨境电子商务进出口额 (unit CNY); a number listed
     after another ('达到1亿元、3亿元') is on the same quantity."""
     text = facts.text
-    if previous and previous[1] and re.fullmatch(r"[、和及与或\s]*", text[previous[0].end:t.start]):
+    if previous and previous[1] and (LISTED_GAP.fullmatch(text, previous[0].end, t.start)
+                                     or t.attrs.get("band") == "high"):  # '500万(含)至5000万元': both ends
         return previous[1], t.start
     listed = [p for p in facts.of("threshold") if p.end <= t.attrs["number"].start]  # a listed element on its own
-    if listed and re.fullmatch(r"[、和及与或\s]*", text[listed[-1].end:t.attrs["number"].start]):
+    if listed and LISTED_GAP.fullmatch(text, listed[-1].end, t.attrs["number"].start):
         first = listed[-1]
         return first.attrs["quantity"] or _minted_quantity(facts, first, None)[0], t.attrs["number"].start
     span = _requirements().phrase(text, max(clause_start(text, t.start), facts.start), t.start)
@@ -101,6 +103,7 @@ def read_clause(facts: ClauseFacts, a: int, b: int, status: str | None, requirem
     """What a clause states: structured conditions, and — in a clause that states a requirement — every part the
     dictionary could not read, kept verbatim ('对获得市级部门支持的技术转移机构' → 技术转移机构 + '获得市级部门支持')."""
     b = _requirements().clause_end(facts.text, a, b)
+    b -= len(RESPECTIVELY.search(facts.text, a, b).group())
     found = structured(facts, a, b, status)
     if not requirement:
         return found
@@ -119,6 +122,8 @@ def conditions_of(facts: ClauseFacts, seg: Segment) -> list[Condition]:
     req = _requirements()
     out: list[Condition] = []
     for a, b, tag in condition_clauses(facts.text, seg):
+        if req.bases.match(facts.text[a:b].strip()):  # '对其新增部分按每TEU给予50元': what the amount is on
+            continue
         requirement = tag == "subject" or (tag == "other" and req.is_requirement(facts.text, a, b))
         out.extend(read_clause(facts, a, b, status, requirement))
     if not out:  # nothing says who qualifies: the enterprise must confirm the clause's own words
@@ -144,6 +149,12 @@ def element_conditions(facts: ClauseFacts, seg: Segment, elements: list[tuple[in
         if c.kind == "qualification" and c.status:
             c.start = min([c.start, *(f.start for f in facts.of("status", seg.start, c.start))])
             c.text = facts.text[c.start:c.end]
+    if index > 0:  # '对在南沙港区完成年度…吞吐量达到10万、20万…': what the first listed level says before its number binds all
+        a0, b0 = elements[0]
+        lead0 = LEAD.match(facts.text[a0:b0])
+        first = read_clause(facts, a0 + (lead0.end() if lead0 and b0 - a0 > lead0.end() else 0), b0, status, True)
+        limits = [c for c in first if c.kind == "threshold"]
+        own += [c for c in first if limits and c.end <= limits[0].start and c.kind != "threshold"]
     if joined:
         own += read_clause(facts, joined.end(), hi, status, True) or [text_condition(facts, joined.end(), hi)]
     kept = [c for c in shared if c.end <= lo or c.start >= hi]

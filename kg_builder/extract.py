@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .config import BuildConfig
 from .lexicon import Lexicon, alternation, load_lexicon
+from .leadins import apply_lead_ins
 from .measures import ClauseFacts, Condition, Measure, extract_measures
 from .nlp import Finding, make_reader
 from .requirements import applicability, requirements_of
@@ -35,6 +36,7 @@ class Extraction:
     measures: list[Measure]
     rules: list[Rule]
     facts: dict[str, ClauseFacts] = field(default_factory=dict)
+    leads: dict[str, Node] = field(default_factory=dict)  # clause id → article whose lead-in gives a measure
 
     def uncovered(self) -> list[tuple[str, int, int]]:
         """Sentences of operative clauses that produced no measure (clause id, start, end)."""
@@ -107,15 +109,88 @@ def extract(structure: Structure, *, config: BuildConfig = BuildConfig()) -> Ext
             found = extract_measures(cf, lexicon)
             keep_unread(structure.text, node.body_start, found, lexicon)
             measures.extend(found)
-    _apply_applicability(structure, measures, lexicon)
-    return Extraction(structure, measures, _rules(structure, lexicon), facts)
+    leads = _article_leads(structure, measures, lexicon, config.lexicon_path)
+    apply_lead_ins(structure, measures, lexicon, lambda text, a, b: span_findings(text, a, b, config.lexicon_path),
+                   done={id(n) for n in leads.values()})
+    _apply_applicability(structure, measures, lexicon, config.lexicon_path)
+    return Extraction(structure, measures, _rules(structure, lexicon), facts, leads)
 
 
-def _apply_applicability(structure: Structure, measures: list[Measure], lexicon: Lexicon) -> None:
+def _article_leads(structure: Structure, measures: list[Measure], lexicon: Lexicon, lexicon_path) -> dict[str, Node]:
+    """An article whose own words before its items grant something ('对…年度营业收入超过500万元…的企业给予奖励。'
+    then (一)(二) with the amounts; '满足以下条件之一的企业，按总部型企业的相关政策给予奖励。' then the conditions).
+    When its items grant, the lead-in's conditions (and caps) bind every measure of the items; when they do not,
+    the lead-in is the measure (clause id = the article's) and its items are its conditions: one condition of the
+    whole list when it says 之一, else one per item."""
+    openers = re.compile(alternation(lexicon.data["benefit_openers"]))
+    text, out = structure.text, {}
+    for art in (n for n in structure.root.walk() if n.kind == "article" and n.clause is None):
+        items = [c for c in art.children if c.kind == "item" and c.clause]
+        if not items or is_closing(structure, items[0]):
+            continue
+        a, b = _trimmed(text, art.body_start, items[0].start)
+        if b <= a or not openers.search(text, a, b):
+            continue
+        clause = items[0].clause.rsplit(".", 1)[0]
+        lead = ClauseFacts(text, clause, art.label, art.number, None, a, b, span_findings(text, a, b, lexicon_path))
+        found = extract_measures(lead, lexicon)
+        if not found:
+            continue
+        keep_unread(text, a, found, lexicon)
+        ids = {i.clause for i in items}
+        own = [m for m in measures if m.clause in ids]
+        if own:
+            conditions = [c for m in found for c in m.conditions]
+            caps = [x for m in found for x in m.amounts if x.kind.startswith("max_")]
+            for m in own:
+                m.conditions = [*(replace(c) for c in conditions), *m.conditions]
+                m.amounts = sorted([*caps, *m.amounts], key=lambda x: x.start)
+            continue
+        if "之一" in text[a:b]:
+            listed = [_trimmed(text, items[0].body_start, items[-1].end)]
+        else:
+            listed = [_trimmed(text, i.body_start, i.end) for i in items]
+        for m in found:
+            m.conditions = [*m.conditions, *(Condition("text", x0, x1, text[x0:x1]) for x0, x1 in listed if x1 > x0)]
+        measures.extend(found)
+        out[clause] = art
+    return out
+
+
+def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a] in " \u3000\t\r\n":
+        a += 1
+    while b > a and text[b - 1] in " \u3000\t\r\n。；;":
+        b -= 1
+    return a, b
+
+
+def _apply_applicability(structure: Structure, measures: list[Measure], lexicon: Lexicon, lexicon_path) -> None:
     """Requirements an applicability article states (享受本办法的企业须是…) are conditions of every measure of the
     document, each cited to the article; a measure of that article itself keeps only its own."""
     parts = applicability(structure, requirements_of(lexicon))
+    read = {(a, b): _read_part(structure, clause, label, a, b, mode, lexicon, lexicon_path)
+            for clause, label, a, b, mode in parts}
     for m in measures:
-        own = [(clause, a, b) for clause, _, a, b in parts if not (m.start <= a and b <= m.end)]
-        m.conditions = [*m.conditions, *(Condition("text", a, b, structure.text[a:b], stated_in=clause)
-                                         for clause, a, b in own)]
+        own = [read[a, b] for clause, _, a, b, _ in parts if not (m.start <= a and b <= m.end)]
+        m.conditions = [*m.conditions, *(replace(c) for cs in own for c in cs)]
+
+
+def _read_part(structure: Structure, clause: str, label: str, a: int, b: int, mode: str, lexicon: Lexicon,
+               lexicon_path) -> list[Condition]:
+    """One applicability requirement as conditions: structured where the dictionary reads all of it ('注册资本
+    1千万人民币及以上' → a threshold), else verbatim; an exclusion ('房地产企业除外') and a whole article stay
+    verbatim, the exclusion negated."""
+    text = structure.text
+    verbatim = [Condition("text", a, b, text[a:b], stated_in=clause, negated=mode == "exclusion")]
+    if mode != "part":
+        return verbatim
+    from .conditions import structured  # local: conditions imports measures
+    facts = ClauseFacts(text, clause, label, None, None, a, b, span_findings(text, a, b, lexicon_path))
+    out = structured(facts, a, b, None)
+    covered = [(c.start, c.end) for c in out]
+    if not out or any(c.kind == "text" for c in out) or requirements_of(lexicon).residue(text, a, b, covered):
+        return verbatim
+    for c in out:
+        c.stated_in = clause
+    return out

@@ -13,6 +13,7 @@ from .rates import count_of
 from .segment import Segment, condition_clauses, enumeration, segments
 
 STRUCTURED = ("qualification", "threshold", "flag", "industry")
+OPEN = ("negotiated", "uncapped", "by_reference")  # amounts without a number (kg_builder.vocab OPEN_KINDS)
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Condition:
     quantity: str | None = None
     origin: str = "extracted"
     stated_in: str | None = None  # clause id of the applicability article stating it for the whole document
+    negated: bool = False  # an exclusion ('房地产企业除外'): the applicant must not be what it names
 
 
 @dataclass
@@ -98,14 +100,25 @@ class ClauseFacts:
 
 def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
     openers = re.compile(alternation(lexicon.data["benefit_openers"]))
-    grants = [(f.start, f.end) for f in facts.findings if f.kind in ("money", "ratio", "match_ratio", "negotiated", "uncapped")
-              and not _is_threshold_number(facts, f) and not (f.kind == "money" and _range_bound(facts.text, f))]
+    grants = [(f.start, f.end) for f in facts.findings if f.kind in ("money", "ratio", "match_ratio", *OPEN)
+              and not _is_threshold_number(facts, f) and not (f.kind == "money" and _range_bound(facts.text, f))
+              and not (f.kind == "by_reference" and _granted_later(facts, f, openers))]
     out: list[Measure] = []
-    lead = None
+    lead, heading, binding = None, [], []
     for seg in segments(facts.text, facts.start, facts.end, openers, grants):
         if seg.opener is None:
+            heading = _heading(facts, seg) if _is_heading(facts, seg) else heading
             continue
+        if not openers.match(facts.text, seg.opener) and not any(
+                facts.of(k, seg.start, seg.end) for k in ("benefit", "cap", "ratio", "match_ratio", *OPEN)):
+            continue  # a sum with neither a grant nor a benefit word, no cap or ratio: a requirement ('引进注册资本1亿元…的业绩')
         found = _measures_of_segment(facts, seg, lexicon, len(out))
+        if not any(m.amounts for m in found) and not _grants(facts, seg, lexicon):
+            continue
+        for m in found:  # what a heading ('1.对内资企业：') or a requirement lead-in states binds what follows it
+            m.conditions = sorted([*binding, *heading, *m.conditions], key=lambda c: c.start)
+        if len(found) == 1 and not found[0].amounts:  # '对…超过2000TEU的货代公司给予奖励。其中，…每TEU给予10元'
+            binding = [c for c in found[0].conditions if c not in binding and c not in heading]
         if out and _restates_limits(facts, seg, found, lexicon):
             for m in out:  # '奖励金上不封顶', '上述奖励金额以1000万元为上限': said of the clause's awards before it
                 m.amounts = [*m.amounts, *found[0].amounts]
@@ -119,6 +132,42 @@ def extract_measures(facts: ClauseFacts, lexicon: Lexicon) -> list[Measure]:
     _carry_bases(out, facts.text)
     _share_aggregate_caps(out, facts.text)
     return out
+
+
+def _granted_later(facts: ClauseFacts, f: Finding, openers: re.Pattern) -> bool:
+    """'依据《…实施办法》，对…给予综合资助': the policy a grant word later in the sentence follows is how it is
+    paid, not a grant of its own (it opens a measure only where no grant word follows: '可享受…相关优惠政策')."""
+    end = min([facts.end, *(i for i in (facts.text.find(c, f.end, facts.end) for c in "。；;") if i >= 0)])
+    return openers.search(facts.text, f.end, end) is not None
+
+
+def _grants(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> bool:
+    """A segment without an amount grants something only when a benefit word follows its grant word and the
+    words up to that grant are not a rule, definition, commitment, validity or procedure (lexicon `not_grants`,
+    `no_duplication`): '按照就高不重复的原则予以支持', '已给予奖励资金的，予以追回', '本办法有效期届满…予以评估修订'."""
+    if not facts.of("benefit", seg.opener, seg.end):
+        return False
+    openers = re.compile(alternation(lexicon.data["benefit_openers"]))
+    last = max((m.start() for m in openers.finditer(facts.text, seg.opener, seg.end)), default=seg.opener)
+    upto = next((b for a, b in seg.clauses if a <= last < b), seg.end)  # '已给予奖励资金的，予以追回': the last
+    words = [*lexicon.data.get("not_grants", []), *map(re.escape, lexicon.data.get("no_duplication", []))]
+    return not (words and re.search("|".join(words), facts.text[seg.start:upto]))
+LIST_MARKER = re.compile(r"\s*(?:\d{1,2}[.．、](?!\d)|[（(][\d一二三四五六七八九十]{1,2}[)）]|[①-⑳])\s*")
+
+
+def _is_heading(facts: ClauseFacts, seg: Segment) -> bool:
+    """A listed element that grants nothing and announces sub-items ('1.对内资企业:')."""
+    return facts.text[seg.start:seg.end].rstrip().endswith((":", "："))
+
+
+def _heading(facts: ClauseFacts, seg: Segment) -> list[Condition]:
+    from .conditions import read_clause  # local: conditions imports this module
+    marker = LIST_MARKER.match(facts.text, seg.start)
+    a = marker.end() if marker else seg.start
+    b = seg.start + len(facts.text[seg.start:seg.end].rstrip().rstrip(":："))
+    if b <= a:
+        return []
+    return read_clause(facts, a, b, None, True)
 
 
 def _restates_limits(facts: ClauseFacts, seg: Segment, found: list[Measure], lexicon: Lexicon) -> bool:
@@ -176,9 +225,15 @@ def _measures_of_segment(facts: ClauseFacts, seg: Segment, lexicon: Lexicon, off
     from .conditions import conditions_of, element_conditions  # local: conditions imports this module
     amounts = _amounts(facts, seg, lexicon)
     shared = conditions_of(facts, seg)
-    beneficiary, benefit = _beneficiary(facts, seg), _benefit(facts, seg)
+    beneficiary, benefit = _beneficiary(facts, seg, lexicon), _benefit(facts, seg)
     tiers = _tiers(facts, seg, amounts)
     if not tiers:
+        ways = _alternatives(facts, seg, shared, lexicon)
+        if ways:  # '营业收入5000万元以上或交易额在100亿元以上的': one measure per way to qualify, paid once
+            picked = [c for way in ways for c in way]
+            rest = [c for c in shared if c not in picked]
+            return [_measure(facts, seg, offset + i, beneficiary, benefit, sorted([*rest, *way], key=lambda c: c.start),
+                             amounts) for i, way in enumerate(ways)]
         return [_measure(facts, seg, offset, beneficiary, benefit, shared, amounts)]
     tier_amounts, elements = tiers
     caps = _chain([a for a in amounts if a not in tier_amounts], CAP_KINDS, facts.text)
@@ -196,6 +251,37 @@ def _measures_of_segment(facts: ClauseFacts, seg: Segment, lexicon: Lexicon, off
         mine = [amount, *([paired[i]] if paired else []), *rest]
         out.append(_measure(facts, seg, offset + i, beneficiary, benefit, own, sorted(mine, key=lambda a: a.start)))
     return out
+
+
+def _alternatives(facts: ClauseFacts, seg: Segment, shared: list[Condition], lexicon: Lexicon) -> list[list[Condition]] | None:
+    """Thresholds on either side of an 'or' word (lexicon: or_words) are alternative ways to qualify: '对年进出口额达8亿美元
+    及以上，或出口额达4亿美元及以上，且…'; '…1亿元以上、且同比增幅低于8%的，或…1亿元以上、且同比增幅达到8%以上的'. The
+    way before it is the comma-clause holding (or just before) the word, the way after it the comma-clause the word
+    opens or sits in; conditions outside both bind every way."""
+    words = lexicon.data.get("or_words") or []
+    limits = [c for c in shared if c.kind == "threshold"]
+    if len(limits) < 2 or not words or seg.opener is None:
+        return None
+    text = facts.text
+    for m in re.finditer(alternation(words), text[:seg.opener]):
+        if m.start() < seg.start or any(c.start < m.start() < c.end for c in shared):
+            continue
+        lo = _clause_bounds(text, m.start(), seg)[0]
+        opens = not text[lo:m.start()].strip()
+        if opens:  # '，或…': the way before is the previous comma-clause
+            lo = _clause_bounds(text, max(seg.start, lo - 2), seg)[0]
+        hi = _clause_bounds(text, m.end(), seg)[1]
+        before = [c for c in limits if lo <= c.start and c.end <= m.start()]
+        after = [c for c in limits if m.end() <= c.start and c.end <= hi]
+        if before and after:
+            return [before, after]
+    return None
+
+
+def _clause_bounds(text: str, pos: int, seg: Segment) -> tuple[int, int]:
+    lo = max([seg.start, *(text.rfind(ch, seg.start, pos) + 1 for ch in "，,；;")])
+    ends = [i for i in (text.find(ch, pos, seg.opener) for ch in "，,；;") if i >= 0]
+    return lo, min([*ends, seg.opener])
 
 
 CAP_KINDS = ("max_total", "max_annual", "max_per_item", "max_per_event", "max_per_investee", "max_rate")
@@ -281,10 +367,22 @@ def _amounts(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> list[Amount]
             elif r.attrs.get("cap"):
                 kind = "max_ratio"
             out.append(Amount(kind, r.attrs["value"], r.start, r.end, text[r.start:r.end], base, base_text))
-    for kind in ("negotiated", "uncapped"):
+    for kind in OPEN:
         for f in facts.of(kind, seg.start, seg.end):
             out.append(Amount(kind, None, f.start, f.end, text[f.start:f.end]))
+    if not out:
+        out += _unstated_match(facts, seg, lexicon)
     return _schedule(sorted(out, key=lambda a: a.start), facts, seg, lexicon)
+
+
+def _unstated_match(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> list[Amount]:
+    """'区给予配套奖励' with no ratio or sum: matching whose rate the text leaves open → `negotiated` (no fixed sum),
+    cited from the grant word to the benefit word."""
+    spec = lexicon.data.get("higher_level_funds") or {}
+    benefits = facts.of("benefit", seg.opener, seg.end)
+    if not spec.get("matching") or not benefits or not re.search(spec["matching"], facts.text[seg.opener:benefits[-1].end]):
+        return []
+    return [Amount("negotiated", None, seg.opener, benefits[-1].end, facts.text[seg.opener:benefits[-1].end])]
 
 
 AWARD_RANGE = re.compile(r"[\d.]+\s*(?:万|亿)?(?:元)?\s*(?:-|－|—|~|～|至|到)\s*$")
@@ -363,7 +461,7 @@ def _schedule(amounts: list[Amount], facts: ClauseFacts, seg: Segment, lexicon: 
 
 
 BASE_OPEN = re.compile(r"(?:按照|按|依据|根据)")
-RESTATED = re.compile(r"比例(?:提高|提升|上调|调整|降低|下调)?(?:至|到|为)\s*$")  # '补贴比例提高至70%'
+RESTATED = re.compile(r"比例(?:可以|可|将)?(?:提高|提升|上调|调整|降低|下调)?(?:至|到|为)\s*$")  # '补贴比例提高至70%'
 
 
 def _base(facts: ClauseFacts, seg: Segment, ratio: Finding, lexicon: Lexicon) -> tuple[str | None, str | None]:
@@ -422,9 +520,12 @@ def _carry_bases(measures: list[Measure], text: str) -> None:
         previous = a if a.base else previous
 
 
-def _beneficiary(facts: ClauseFacts, seg: Segment) -> str:
+def _beneficiary(facts: ClauseFacts, seg: Segment, lexicon: Lexicon) -> str:
     """Who is paid, in order: '给予运营机构…' / '对管理机构给予…', the head noun of the subject clause
-    ('…的国家高新技术企业，'), a clause-initial subject ('企业委托…'), the object of a purpose verb ('支持各类科技创新机构')."""
+    ('…的国家高新技术企业，'), a clause-initial subject ('企业委托…'), the object of a purpose verb ('支持各类科技创新机构',
+    '鼓励具有国际船舶管理资质的机构入驻'); else, as written, the body named right before the method or grant
+    ('对供应链服务平台按照每辆500元给予补贴'), the holder of the award's cap ('每家机构享受该项奖励资金…'), or a
+    person when the money goes to one ('划入个人账户'); else the enterprise."""
     text, found = facts.text, facts.of("beneficiary", seg.start, seg.end)
     starts = {a for a, _ in seg.clauses}
     rules = (
@@ -433,12 +534,32 @@ def _beneficiary(facts: ClauseFacts, seg: Segment) -> str:
         lambda b: b.start in starts or b.start - 1 in starts and text[b.start - 1] in "对",
         lambda b: b.end + 1 in {c[1] for c in seg.clauses} and text[b.end] == "的" and b.end < seg.opener,  # '对新入选领军人才的'
         lambda b: b.end <= seg.opener and re.search(r"(?:支持|鼓励|引导|推动)(?:各类)?$", text[seg.start:b.start]),
+        lambda b: b.end <= seg.opener and re.search(r"(?:支持|鼓励|引导|推动)(?:具有|具备|拥有|取得)[^，,；;。]*的$",
+                                                    text[seg.start:b.start]),  # '鼓励具有…资质的机构入驻'
     )
-    for rule in rules:
+    for i, rule in enumerate(rules):
         hits = [b for b in found if rule(b)]
         if hits:
             return text[hits[0].start:hits[0].end]
-    return "企业"
+        named = _payee_as_written(facts, seg, lexicon, "named") if i == 0 else None
+        if named:
+            return named
+    return _payee_as_written(facts, seg, lexicon, "holder") or _payee_as_written(facts, seg, lexicon, "person") or "企业"
+
+
+def _payee_as_written(facts: ClauseFacts, seg: Segment, lexicon: Lexicon, how: str) -> str | None:
+    """The payee the lexicon `payees` patterns of one kind find in the segment: `named` before the method or the
+    grant, the `holder` of a cap; `person` where the money goes to one."""
+    spec = lexicon.data.get("payees") or {}
+    text = facts.text[seg.start:seg.end]
+    if how == "person":
+        return spec.get("person_word", "人才") if spec.get(how) and re.search("|".join(spec[how]), text) else None
+    heads = alternation(spec.get("heads", []))
+    for pattern in spec.get(how, []):
+        m = re.search(pattern.replace("{heads}", heads), text)
+        if m and m["who"] not in spec.get("not", []):
+            return m["who"]
+    return None
 
 
 def _benefit(facts: ClauseFacts, seg: Segment) -> str:

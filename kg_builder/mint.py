@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from .lexicon import Concept
 
@@ -27,8 +28,20 @@ def normalise(label: str) -> str:
     return re.sub(r"[\s\"'“”‘’「」]+", "", text)
 
 
+@lru_cache(maxsize=1)
+def _ignored() -> re.Pattern:
+    """Leading words that do not make another concept (lexicon mint.id_ignores: 年度, 在我区)."""
+    from .config import RESOURCES
+    from .lexicon import load_lexicon
+    words = (load_lexicon(RESOURCES / "lexicon.yaml").data.get("mint") or {}).get("id_ignores") or []
+    return re.compile(f"^(?:{'|'.join(map(re.escape, words))})+(?=..)" if words else "(?!)")
+
+
 def minted_id(scheme: str, label: str) -> str:
-    digest = hashlib.sha1(f"{scheme}\x00{normalise(label)}".encode("utf-8")).hexdigest()[:10]
+    """Derived from the scheme and the label without its leading id_ignores ('年度外贸集装箱吞吐量' and '外贸集装箱吞吐量',
+    '在我区纳税总额' and '纳税总额': a profile's figures are the enterprise's own, for a year), so the same quantity
+    written with and without them is one concept; the label stays as first written."""
+    digest = hashlib.sha1(f"{scheme}\x00{_ignored().sub('', normalise(label))}".encode("utf-8")).hexdigest()[:10]
     return f"{PREFIX}{digest}"
 
 

@@ -173,14 +173,64 @@ class Durations(_Component):
         return doc
 
 
-class Areas(_Component):
-    """'租用面积达到500平方米' → an area of 500 m², which a threshold may take (not '每平方米2元', a rate)."""
+SCALE = {"": Decimal(1), "百": Decimal(100), "千": Decimal(1000), "万": Decimal(10_000), "十万": Decimal(100_000),
+         "百万": Decimal(10**6), "千万": Decimal(10**7), "亿": Decimal(10**8)}
+SCALED = rf"(?P<num>{NUM})\s*(?P<mult>十万|百万|千万|万|亿)?"
 
-    PATTERN = re.compile(rf"(?P<num>{NUM})\s*(?:平方米|㎡)")
+
+def _scaled(m: re.Match) -> Decimal | None:
+    try:
+        return parse_number(m["num"]) * SCALE[m["mult"] or ""]
+    except (ValueError, KeyError):
+        return None
+
+
+class Areas(_Component):
+    """'租用面积达到500平方米', '超过1万平方米' → an area in m², which a threshold may take (not '每平方米2元', a rate)."""
+
+    PATTERN = re.compile(rf"{SCALED}\s*(?:平方米|㎡)")
 
     def __call__(self, doc: Doc) -> Doc:
         for m in self.PATTERN.finditer(doc.text):
-            add(doc, "area", m.start(), m.end(), value=parse_number(m["num"]), unit="m2")
+            value = _scaled(m)
+            if value is not None:
+                add(doc, "area", m.start(), m.end(), value=value, unit="m2")
+        return doc
+
+
+class Counts(_Component):
+    """Numbers of counted things ('超过1万TEU', '累计超过100人次', '超过100台', '不少于3个'), which a threshold may take:
+    the measure words and what may not follow them ('人民币', '一次性', '3个月') are data (lexicon: count_units,
+    count_not_followed_by). A list whose last number alone carries the measure word ('达到10万、20万、50万、100万TEU')
+    counts every listed number in it."""
+
+    LISTED = re.compile(rf"{SCALED}\s*(?:、|，|,|和|及|或)\s*$")
+
+    def __init__(self, lexicon: Lexicon):
+        super().__init__(lexicon)
+        spec = lexicon.data.get("count_units") or {}
+        self.units = spec
+        stop = alternation(lexicon.data.get("count_not_followed_by", []))
+        self.pattern = re.compile(rf"{SCALED}\s*(?P<u>{alternation(spec, numeric=True)})" + (rf"(?!{stop})" if stop else "")) \
+            if spec else None
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.pattern is None:
+            return doc
+        text = doc.text
+        taken = [(f.start, f.end) for f in findings(doc, "money") + findings(doc, "area") + findings(doc, "duration")]
+        for m in self.pattern.finditer(text):
+            value = _scaled(m)
+            if value is None or any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            unit = self.units[m["u"]]
+            listed, at = [], m.start()
+            while (prev := self.LISTED.search(text, max(0, at - 16), at)) and (v := _scaled(prev)) is not None:
+                listed.append((prev.start(), prev.start() + len(prev["num"]) + len(prev["mult"] or ""), v))
+                at = prev.start()
+            for a, b, v in reversed(listed):
+                add(doc, "count", a, b, value=v, unit=unit)
+            add(doc, "count", m.start(), m.end(), value=value, unit=unit)
         return doc
 
 
@@ -202,8 +252,8 @@ class Terms(_Component):
     def __call__(self, doc: Doc) -> Doc:
         for scheme, pattern in self.matchers.items():
             for m in pattern.finditer(doc.text):
-                if scheme == "industry" and not self.profile and not re.match(r"企业|领域|机构", doc.text[m.end():]):
-                    continue  # in policy text an industry is a condition only as "…业企业"
+                if scheme == "industry" and not self.profile and not INDUSTRY_HEAD.match(doc.text, m.end()):
+                    continue  # in policy text an industry is a condition only as "…业企业" ('制造业和建筑业企业')
                 add(doc, scheme, m.start(), m.end(), concept=concept_of(m))
         for status, pattern in self.status.items():
             for m in pattern.finditer(doc.text):
@@ -214,8 +264,18 @@ class Terms(_Component):
         return doc
 
 
+LISTED_GAP = re.compile(r"\s*(?:[（(][^（()）]{0,30}[)）])?\s*[、和及与或]?\s*")  # '以上(仅限…投资)、2亿元以上'
+INCLUSIVE = re.compile(r"\s*[（(]含[)）]")  # '超过1000万元(含)': the number itself qualifies
+RANGE_TO = r"(?:至|到|~|～|—|－|-)"
+RANGE_LOW = re.compile(rf"\s*(?P<mark>[（(](?P<not>不)?含[)）])?\s*{RANGE_TO}\s*(?=[\d一二两三四五六七八九十])")
+RANGE_BARE = re.compile(rf"{SCALED}\s*(?:[（(](?:不)?含[)）])?\s*{RANGE_TO}\s*$")
+
+
 class Thresholds(_Component):
-    """'超过1000万元' (exclusive), '5000万元（含）以上' / '不少于' / '达到' (inclusive), on a named quantity."""
+    """'超过1000万元' (exclusive), '5000万元（含）以上' / '不少于' / '达到' (inclusive), '超过1000万元(含)' (（含） makes
+    it inclusive), on a named quantity. A range '500万(含)至5000万元' is a band: at least the first number (more than
+    it when 不含), less than the second (at most it when （含） follows it); a first number written without its unit
+    takes the second's."""
 
     def __init__(self, lexicon: Lexicon):
         super().__init__(lexicon)
@@ -225,28 +285,72 @@ class Thresholds(_Component):
         self.after_re = re.compile(f"\\s*(?:{alternation(self.after)})")
         self.quantities = [(c.id, c.unit, re.compile(alternation(lexicon.data_terms(c.id))))
                            for c in lexicon.of("quantity")]
+        # '给予20-200万元' is a range of awards, not a band the applicant falls in
+        self.granted = re.compile(f"(?:{alternation(lexicon.data['benefit_openers'])}|{alternation(lexicon.data['benefits'])})"
+                                  f"\\s*(?:{alternation(lexicon.data['cap_words'])})?\\s*$")
 
     def __call__(self, doc: Doc) -> Doc:
         previous = None
-        numbers = findings(doc, "money") + findings(doc, "duration") + findings(doc, "area")
+        text = doc.text
+        numbers = findings(doc, "money") + findings(doc, "duration") + findings(doc, "area") + findings(doc, "count")
+        numbers += self._bare_bounds(doc, numbers)
         for f in sorted(numbers, key=lambda f: f.start):
-            before = self.before_re.search(doc.text, max(0, f.start - 4), f.start)
-            after = self.after_re.match(doc.text, f.end)
-            if previous and not (before or after) and re.fullmatch(r"[、和及与或\s]*", doc.text[previous.end:f.start]):
+            before = self.before_re.search(text, max(0, f.start - 4), f.start)
+            after = self.after_re.match(text, f.end)
+            low = None if after or self.granted.search(text, max(0, f.start - 12), f.start) else RANGE_LOW.match(text, f.end)
+            high = previous is not None and previous.attrs.get("band") == "low" \
+                and re.fullmatch(rf"\s*(?:[（(](?:不)?含[)）])?\s*{RANGE_TO}\s*", text[previous.attrs["number"].end:f.start])
+            if high:  # the upper end of a band
+                inclusive = INCLUSIVE.match(text, f.end)
+                a = previous.attrs
+                previous = add(doc, "threshold", f.start, inclusive.end() if inclusive else f.end,
+                               op="le" if inclusive else "lt", value=f.attrs["value"], unit=a["unit"],
+                               quantity=a["quantity"], number=f, band="high")
+                continue
+            listed = previous is not None and LISTED_GAP.fullmatch(text, previous.end, f.start) is not None
+            if listed and not (before or after or low):
                 a = previous.attrs  # '突破1亿元、5亿元、10亿元': the listed numbers share the operator
                 previous = add(doc, "threshold", f.start, f.end, op=a["op"], value=f.attrs["value"], unit=a["unit"],
                                quantity=a["quantity"], number=f)
                 continue
+            shared = previous.attrs if listed and previous.attrs["unit"] == self._unit(f) else None
             previous = None
-            if not (before or after):
+            if not (before or after or low):
                 continue
-            op = self.before[before.group().strip()] if before else self.after[after.group().strip()]
-            unit = f.attrs.get("currency", "CNY") if f.kind == "money" else f.attrs["unit"]  # 500万美元 stays USD
-            quantity = self._quantity(doc.text, f.start, unit)
+            end = after.end() if after else f.end
+            if low:
+                op, end = ("gt" if low["not"] else "ge"), (f.end + low.end("mark") - low.start() if low["mark"] else f.end)
+                op = self.before[before.group().strip()] if before and not low["mark"] else op
+            else:
+                op = self.before[before.group().strip()] if before else self.after[after.group().strip()]
+                inclusive = None if after else INCLUSIVE.match(text, f.end)
+                if inclusive:
+                    op, end = {"gt": "ge", "lt": "le"}.get(op, op), inclusive.end()
+            unit = self._unit(f)
+            # '达到5000万元以上(仅限…投资)、2亿元以上': a listed number with its own operator is on the same quantity
+            quantity = (shared["quantity"], f.start) if shared and shared["quantity"] else self._quantity(text, f.start, unit)
             start = quantity[1] if quantity else (before.start() if before else f.start)
-            previous = add(doc, "threshold", start, after.end() if after else f.end, op=op, value=f.attrs["value"],
-                           unit=unit, quantity=quantity[0] if quantity else None, number=f)
+            previous = add(doc, "threshold", start, end, op=op, value=f.attrs["value"], unit=unit,
+                           quantity=quantity[0] if quantity else None, number=f, **({"band": "low"} if low else {}))
         return doc
+
+    @staticmethod
+    def _unit(f: Finding) -> str:
+        return f.attrs.get("currency", "CNY") if f.kind == "money" else f.attrs["unit"]  # 500万美元 stays USD
+
+    def _bare_bounds(self, doc: Doc, numbers: list[Finding]) -> list[Finding]:
+        """'500万(含)至5000万元': the first end of a range written without its unit, in the second's unit."""
+        out, text = [], doc.text
+        for f in numbers:
+            m = RANGE_BARE.search(text, max(0, f.start - 16), f.start)
+            if m is None or any(g.start < m.end() and m.start() < g.end for g in numbers if g is not f):
+                continue
+            value = _scaled(m)
+            if value is not None and not self.granted.search(text, max(0, m.start() - 12), m.start()):
+                unit = f.attrs.get("currency", "CNY") if f.kind == "money" else f.attrs["unit"]
+                b = m.start() + len(m["num"]) + (len(m["mult"]) if m["mult"] else 0)
+                out.append(add(doc, "bound", m.start(), b, value=value, unit=unit))
+        return out
 
     def _quantity(self, text: str, pos: int, unit: str) -> tuple[str, int] | None:
         """The quantity term nearest before the number, in the same clause, whose unit fits."""
@@ -258,10 +362,15 @@ class Thresholds(_Component):
         return best[:2] if best else None
 
 
+# what follows an industry named as a condition: the head noun, maybe after other listed industries ('和建筑业')
+INDUSTRY_HEAD = re.compile(r"(?:(?:和|及|与|或|、)[^，,。；;和及与或、\s]{1,10}?业)*(?:企业|领域|机构)")
+
+
 class OpenAmounts(_Component):
     """Amounts the text leaves open: decided case by case ('一事一议', '根据具体情况研究确定'), a budget shared by
     several ('每年安排500万元资金…前十名': the number is the pool, no sum each) → `negotiated`; no ceiling
-    ('上不封顶') → `uncapped`. Words in the lexicon (negotiated_words, pool_words, uncapped_words)."""
+    ('上不封顶') → `uncapped`; decided by another policy ('按总部型企业的相关政策给予奖励') → `by_reference`. Words in
+    the lexicon (negotiated_words, pool_words, uncapped_words, by_reference)."""
 
     def __init__(self, lexicon: Lexicon):
         super().__init__(lexicon)
@@ -272,6 +381,8 @@ class OpenAmounts(_Component):
         self.words = [(kind, re.compile(alternation(data.get(key, []))))
                       for kind, key in (("negotiated", "negotiated_words"), ("uncapped", "uncapped_words"))
                       if data.get(key)]
+        if data.get("by_reference"):  # another policy decides the amount: patterns, not words
+            self.words.append(("by_reference", re.compile("|".join(data["by_reference"]))))
 
     def __call__(self, doc: Doc) -> Doc:
         for f in findings(doc, "money") if self.pool else ():
@@ -348,6 +459,7 @@ class Caps(_Component):
 
 
 COMPONENTS = {"policy_money": Money, "policy_ratios": Ratios, "policy_durations": Durations, "policy_areas": Areas,
+              "policy_counts": Counts,
               "policy_terms": Terms, "policy_thresholds": Thresholds, "policy_open": OpenAmounts, "policy_caps": Caps}
 
 def _factory(cls):

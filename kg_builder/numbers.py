@@ -30,7 +30,7 @@ EN_MONEY_RE = re.compile(
     rf"(?:\s*(?P<mult>{alternation([m for m in MULTIPLIERS if m], numeric=True)}))?"
     rf"(?:\s*(?P<cur2>{alternation(CURRENCIES, numeric=True)})(?!\s*\d))?", re.I)
 EN_DURATION_RE = re.compile(rf"(?P<num>{EN_NUM})\s*-?\s*(?P<unit>years?|yrs?|months?|days?)(?![A-Za-z])", re.I)
-MONEY_RE = re.compile(rf"(?P<num>{NUM})\s*(?P<mult>千万|亿|万|千)?\s*元")
+MONEY_RE = re.compile(rf"(?P<num>{NUM})\s*(?P<mult>千万|亿|万|千)?\s*(?:元(?:\s*人民币)?|人民币)")  # 1千万人民币, 1亿元人民币
 # Amounts in a foreign currency stay in it ('500万美元' is USD 5,000,000, never converted here).
 FOREIGN_MONEY_RE = re.compile(rf"(?P<num>{NUM})\s*(?P<mult>千万|亿|万|千)?\s*(?P<cur>美元|港元|港币|欧元|英镑)")
 FOREIGN_CURRENCY = {"美元": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR", "英镑": "GBP"}

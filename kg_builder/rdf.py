@@ -105,6 +105,13 @@ class GraphWriter:
         self.clauses = clauses
         return clauses
 
+    def clause_id(self, node: Node, clause: str) -> URIRef:
+        """Give an article with items a clause id of its own (its lead-in is a measure); its IRI is unchanged."""
+        subject = self.iri(node.kind, node.clause or node.label or node.kind)
+        self.g.add((subject, PK.clauseId, Literal(clause)))
+        self.clauses[clause] = subject
+        return subject
+
     def measure(self, m: Measure, clause_iri: URIRef) -> URIRef:
         g, s = self.g, self.iri("measure", f"{m.clause}-{m.index}")
         g.add((s, RDF.type, PK.Measure))
@@ -131,6 +138,8 @@ class GraphWriter:
                 self.minted.setdefault(cid, (c.start, c.end))
         if c.stated_in and c.stated_in in self.clauses:
             g.add((s, PK.statedIn, self.clauses[c.stated_in]))
+        if c.negated:
+            g.add((s, PK.negated, Literal(True)))
         for cid in c.concepts:
             scheme = self.lexicon.concept(cid).scheme
             prop = {"qualification": PK.anyOfQualification, "industry": PK.anyOfIndustry, "flag": PK.requiresFact}

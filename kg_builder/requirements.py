@@ -32,7 +32,9 @@ class Requirements:
         self.markers = re.compile("|".join([*req.get("markers", []), before, after]))
         self.heads = re.compile(f"的[^的]*(?:{alternation(req.get('heads', []))})$")
         self.purpose = re.compile(f"^(?:{alternation(data.get('purpose_verbs', []))})")
-        self.method = re.compile(f"^(?:{alternation(req.get('method_opens', []))})")
+        self.bases = re.compile(req.get("bases") or "(?!)")  # '对其新增部分…': what an amount is on
+        not_method = alternation([*req.get("method_exceptions", []), *req.get("method_not", [])])
+        self.method = re.compile(f"^{f'(?!{not_method})' if not_method else ''}(?:{alternation(req.get('method_opens', []))})")
         self.method_inside = re.compile(req.get("method_inside") or "(?!)")
         self.and_words = re.compile("|".join(req.get("and", [])) or "(?!)")
         self.empty = set(req.get("fillers", [])) | set(req.get("heads", [])) | set(data.get("beneficiaries", [])) \
@@ -49,11 +51,16 @@ class Requirements:
         self.continues = re.compile(f"^(?:{alternation(app.get('continues', []))})")
         self.skip = re.compile("|".join(app.get("skip", [])) or "(?!)")
         self.skip_sentence = re.compile("|".join(app.get("skip_sentence", [])) or "(?!)")
+        self.predicate = re.compile(f"(?:{'|'.join(app.get('predicates', [])) or '(?!)'})")
+        self.joins = re.compile(alternation(app.get("joins", [])) or "(?!)")
+        self.subject_head = re.compile(f"(?:{alternation(app.get('subject_heads', [])) or '(?!)'})$")
+        self.subject_heads_any = re.compile(f"(?:{alternation(app.get('subject_heads', [])) or '(?!)'}|或)")
+        self.exclusion = re.compile(app.get("exclusion") or "(?!)")
 
     # -- clauses before the grant ------------------------------------------------------------------------
     def is_requirement(self, text: str, a: int, b: int) -> bool:
         s = text[a:b].strip()
-        if not s or self.purpose.match(s):
+        if not s or self.purpose.match(s) or self.bases.match(s):
             return False
         if self.opens.match(s) or s.endswith("的"):
             return True
@@ -135,13 +142,15 @@ def requirements_of(lexicon: Lexicon) -> Requirements:
     return hit[1]
 
 
-def applicability(structure, req: Requirements) -> list[tuple[str, str, int, int]]:
-    """(clause id, label, start, end) of each requirement an applicability article states.
+def applicability(structure, req: Requirements) -> list[tuple[str, str, int, int, str]]:
+    """(clause id, label, start, end, mode) of each requirement an applicability article states; mode is "part",
+    "exclusion" (negated) or "whole" (the whole article, to confirm as written).
 
     An article (with its items) is one when a sentence of it holds an applicability marker. Each sentence from
     that marker on is cut into clauses (a clause opening with 以及/或 continues the one before); the words that
-    only announce the requirements (享受本办法的企业须是…) are dropped. When the article says the applicant meets
-    one of several conditions (之一), the whole article is one condition."""
+    only announce the requirements (享受本办法的企业须是…) are dropped; each requirement with its own predicate is
+    a part, the subject (…的航运物流企业) another, an exclusion ((房地产企业除外)) a negated one. When the article
+    says the applicant meets one of several conditions (之一), the whole article is one condition."""
     text, out = structure.text, []
     for art in (n for n in structure.root.walk() if n.kind == "article"):
         body = [s for n in art.walk() for s in n.sentences]
@@ -155,30 +164,104 @@ def applicability(structure, req: Requirements) -> list[tuple[str, str, int, int
         label = art.label
         if "之一" in text[art.body_start:art.end]:
             a, b = req.trim(text, art.body_start, art.end)
-            out.append((clause, label, a, b))
+            out.append((clause, label, a, b, "whole"))
             continue
         first = body.index(hits[0]) if hits and not caption else 0
         for s0, s1 in body[first:]:
             if not req.skip_sentence.search(text, s0, s1):
-                out += [(clause, label, a, b) for a, b in _sentence_parts(text, s0, s1, req)]
+                out += [(clause, label, a, b, mode) for a, b, mode in _sentence_parts(text, s0, s1, req)]
     return out
 
 
-def _sentence_parts(text: str, s0: int, s1: int, req: Requirements) -> list[tuple[int, int]]:
+def _sentence_parts(text: str, s0: int, s1: int, req: Requirements) -> list[tuple[int, int, bool]]:
     lead = req.lead.match(text[s0:s1])
     a = s0 + lead.end() if lead else s0
-    pieces: list[list[int]] = []
+    groups: list[list[tuple[int, int]]] = []
     for p0, p1 in _clauses(text, a, s1):
-        if pieces and req.continues.match(text[p0:p1].strip()):
-            pieces[-1][1] = p1
+        if groups and req.continues.match(text[p0:p1].strip()):
+            groups[-1].append((p0, p1))
         else:
-            pieces.append([p0, p1])
+            groups.append([(p0, p1)])
     out = []
-    for p0, p1 in pieces:
-        p0, p1 = req.trim(text, p0, p1)
-        if p1 > p0 and req.states_something(text, p0, p1) and not req.skip.search(text[p0:p1]):
-            out.append((p0, p1))
+    for group in groups:
+        g0, g1 = req.trim(text, group[0][0], group[-1][1])
+        if req.skip.search(text[g0:g1]):  # examples ('重点包括…的企业'), not requirements
+            continue
+        for p0, p1, negated in _group_parts(text, group, req):
+            p0, p1 = req.trim(text, p0, p1)
+            if p1 > p0 and req.states_something(text, p0, p1) and not req.skip.search(text[p0:p1]):
+                out.append((p0, p1, "exclusion" if negated else "part"))
     return out
+
+
+def _group_parts(text: str, group: list[tuple[int, int]], req: Requirements) -> list[tuple[int, int, bool]]:
+    """Requirements of one clause (with the clauses continuing it): exclusions, the requirements before the
+    subject, each opening with its own predicate, and the subject."""
+    p0, p1 = group[0][0], group[-1][1]
+    holes = [(m.start(), m.end(), m.start(g), m.end(g)) for m in req.exclusion.finditer(text, p0, p1)
+             for g in ("x", "y") if m.group(g)]
+    out = [(x0, x1, True) for _, _, x0, x1 in holes]
+    if re.search("除外$", text[p0:p1].strip(ENDS)) and not holes:  # '…，房地产企业除外' as its own clause
+        return [(p0, p1, True)]
+    first_end = group[0][1]
+    subject = _subject(text, p0, first_end, req, holes)
+    if subject is None and len(group) > 1:  # alternatives ('…，或者…') without a subject: one requirement
+        return out + _without(p0, p1, holes)
+    end = first_end if subject is None else subject - 1
+    cuts = [m for m in req.joins.finditer(text, p0, end)
+            if req.predicate.match(text, _skip_space(text, m.end())) and not _inside(text, p0, m.start())]
+    bounds = [p0, *(x for m in cuts for x in (m.start(), m.end())), end]
+    for q0, q1 in zip(bounds[::2], bounds[1::2]):
+        out += _without(q0, q1, holes)
+    if subject is not None and _names_a_kind(text, subject, p1, req):
+        out += _without(subject, p1, holes)
+    return out
+
+
+def _names_a_kind(text: str, a: int, b: int, req: Requirements) -> bool:
+    """A subject that names a kind of applicant ('航运物流企业'), not only bodies in general ('企业和机构')."""
+    s = req.subject_heads_any.sub("", req.joins.sub("", text[a:b]))
+    return len(CJK.findall(req.fillers.sub("", s).replace("等", "").replace("相关", ""))) >= 2
+
+
+def _subject(text: str, a: int, b: int, req: Requirements, holes) -> int | None:
+    """Where the subject starts: after the first 的 of text[a:b] whose remainder names a kind of applicant (ends
+    with a subject head) and holds no requirement of its own (no element opening with a predicate)."""
+    for d in (m.start() for m in re.finditer("的", text[a:b])):
+        d += a
+        rest = "".join(text[i] for i in range(d + 1, b) if not any(h0 <= i < h1 for h0, h1, _, _ in holes))
+        rest = rest.strip(SEPARATORS)
+        if not rest or not req.subject_head.search(rest) or req.predicate.match(rest):
+            continue
+        if any(req.predicate.match(rest, m.end()) for m in req.joins.finditer(rest)):
+            continue
+        return d + 1
+    return None
+
+
+def _without(a: int, b: int, holes) -> list[tuple[int, int, bool]]:
+    out, pos = [], a
+    for h0, h1, _, _ in sorted(holes):
+        if h1 <= pos or h0 >= b:
+            continue
+        if h0 > pos:
+            out.append((pos, h0, False))
+        pos = max(pos, h1)
+    if pos < b:
+        out.append((pos, b, False))
+    return out
+
+
+def _skip_space(text: str, i: int) -> int:
+    while i < len(text) and text[i] in " \u3000\t":
+        i += 1
+    return i
+
+
+def _inside(text: str, a: int, i: int) -> bool:
+    """Is position i inside brackets or quotes opened after a?"""
+    s = text[a:i]
+    return s.count("(") + s.count("（") > s.count(")") + s.count("）") or s.count("“") > s.count("”")
 
 
 def _clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:

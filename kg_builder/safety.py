@@ -79,9 +79,10 @@ def grant_start(text: str, m: Measure, words: _Words) -> int:
     return min([found.start()] if found else [] + starts or [m.end])
 
 
-def unread_parts(text: str, m: Measure, words: _Words) -> list[tuple[int, int]]:
-    """Parts before the grant that state a requirement and that no condition of `m` covers."""
-    covered = [(c.start, c.end) for c in m.conditions]
+def unread_parts(text: str, m: Measure, words: _Words, ways: tuple = ()) -> list[tuple[int, int]]:
+    """Parts before the grant that state a requirement and that no condition of `m` covers — nor of `ways`, the other
+    measures of one award written as alternatives ('…以上，或…以上的': each way's thresholds are its own)."""
+    covered = [(c.start, c.end) for o in (m, *ways) for c in o.conditions]
     out, purpose = [], False
     for p0, p1 in parts(text, m.start, grant_start(text, m, words)):
         lead = words.leading.match(text, p0)
@@ -107,9 +108,13 @@ def keep_unread(text: str, clause_start: int, measures: list[Measure], lexicon: 
     clause's opening subject to later measures that have none of their own."""
     words = _words(lexicon)
     ordered = sorted(measures, key=lambda m: m.start)
+    pay = {id(m): tuple((a.kind, a.value, a.start) for a in m.amounts) for m in ordered}
+    ways = {id(m): tuple(o for o in ordered if o is not m and m.amounts and (o.start, o.end) == (m.start, m.end)
+                         and pay[id(o)] == pay[id(m)]) for m in ordered}
+    found = {id(m): unread_parts(text, m, words, ways[id(m)]) for m in ordered}
     for m in ordered:
-        m.conditions = sorted([*m.conditions, *(Condition("text", a, b, text[a:b]) for a, b in
-                                                unread_parts(text, m, words))], key=lambda c: c.start)
+        m.conditions = sorted([*m.conditions, *(Condition("text", a, b, text[a:b]) for a, b in found[id(m)])],
+                              key=lambda c: c.start)
     if not ordered:
         return
     lead = None  # (span, conditions to carry, carries without a continuing word)

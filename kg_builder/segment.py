@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-PIECE_BREAK = re.compile(r"[。；;！？!?]")
+LIST_MARKER = r"(?:\d{1,2}[.．、](?!\d)|[（(][\d一二三四五六七八九十]{1,2}[)）]|[①-⑳])"
+# a line that opens a listed element ('…奖励2000万元\n2.对外资企业：') ends the piece before it, like 。 or ；
+PIECE_BREAK = re.compile(rf"[。；;！？!?]|\n(?=[ \t\u3000]*{LIST_MARKER})")
 CLAUSE_BREAK = re.compile(r"[，,]|、(?=对)")
 SUBJECT_OPEN = re.compile(r"^(?:对于|对|且|并且|同时)")
 LEAD_COLON = re.compile(r"[：:](?![\d\r\n])")  # inline list; not the colon of a 1:1 match ratio
-METHOD_OPEN = re.compile(r"^(?:按照|按|根据|依据|经|在|从|参照|视|结合)")
+METHOD_OPEN = re.compile(r"^(?:按照|按|根据|依据|经(?!营|济)|在|从(?!事)|参照|视|结合)")  # 从事/经营 are verbs, not methods
 
 
 @dataclass(frozen=True)

@@ -30,12 +30,13 @@ SELECT ?m ?doc ?clauseId ?label ?idx ?ben ?benefit ?art ?item ?mS ?mE ?mX ?origi
 } ORDER BY ?m"""
 
 CONDITIONS = PREFIXES + """
-SELECT ?m ?c ?type ?text ?status ?q ?qLabel ?from ?op ?value ?unit ?concept ?origin ?cS ?cE ?cX ?cDoc WHERE {
+SELECT ?m ?c ?type ?text ?status ?q ?qLabel ?from ?op ?value ?unit ?concept ?origin ?neg ?cS ?cE ?cX ?cDoc WHERE {
   ?m pk:hasCondition ?c . ?c a ?type ; pk:conditionText ?text ; pk:origin ?origin .
   FILTER(?type IN (pk:QualificationCondition, pk:ThresholdCondition, pk:FlagCondition, pk:IndustryCondition, pk:TextCondition))
   OPTIONAL { ?c pk:qualificationStatus ?status }
   OPTIONAL { ?c pk:onQuantity ?qIri . ?qIri skos:notation ?q . OPTIONAL { ?qIri skos:prefLabel ?qLabel FILTER(lang(?qLabel) = "zh") } }
   OPTIONAL { ?c pk:statedIn/pk:clauseId ?from }
+  OPTIONAL { ?c pk:negated ?neg }
   OPTIONAL { ?c pk:operator ?op ; pk:thresholdValue ?value ; pk:unit ?unit }
   OPTIONAL { ?c (pk:anyOfQualification|pk:anyOfIndustry|pk:requiresFact)/skos:notation ?concept }
   OPTIONAL { ?c pk:citation/oa:hasSource ?cDoc }
@@ -127,6 +128,8 @@ def _attach_tiers(measures: list[dict]) -> None:
         own = [[c for c in ls if cited(c) not in shared] for ls in limits]
         if not all(len(o) == 1 for o in own):
             continue
+        if len({tuple((a["kind"], a["value"]) for a in m["amounts"]) for m in levels}) == 1:
+            continue  # one award, several ways to qualify ('…以上或…以上的'): not a ladder
         steps = [o[0] for o in own]
         tiers = [{"measure": m["id"], "threshold": {k: t.get(k) for k in ("quantity", "op", "value", "unit")},
                   "amounts": [{"kind": a["kind"], "value": a["value"]} for a in m["amounts"]]}
@@ -149,6 +152,8 @@ def _attach_conditions(graph: Graph, out: dict, doc_id: str) -> None:
                     c[name] = _py(term)
             if c["kind"] == "threshold":
                 c["inclusive"] = c.get("op") in ("ge", "le")
+            if r.neg is not None and r.neg.toPython() is True:
+                c["negated"] = True  # an exclusion: the applicant must not be what it names
             seen[key] = c
             out[str(r.m)]["conditions"].append(c)
         if r.concept is not None:

@@ -91,6 +91,7 @@ class PK(DefinedNamespace):
     requiresFact: URIRef
     anyOfIndustry: URIRef
     statedIn: URIRef  # an applicability article stating the condition for the whole document
+    negated: URIRef  # an exclusion ('房地产企业除外'): the applicant must not be what the condition names
     minted: URIRef  # a concept minted from the text (open vocabulary)
     # amounts
     amountKind: URIRef
@@ -121,13 +122,15 @@ class PK(DefinedNamespace):
     max_ratio: URIRef
     negotiated: URIRef
     uncapped: URIRef
+    by_reference: URIRef
     AmountKinds: URIRef
 
 
 AMOUNT_KINDS = ("fixed", "max_per_item", "max_annual", "max_total", "max_per_event", "max_per_investee",
-                "ratio", "match_ratio", "rate", "max_years", "max_rate", "max_ratio", "negotiated", "uncapped")
+                "ratio", "match_ratio", "rate", "max_years", "max_rate", "max_ratio", "negotiated", "uncapped",
+                "by_reference")
 RATIO_KINDS = ("ratio", "match_ratio", "max_ratio")  # values are fractions of a base, not yuan
-OPEN_KINDS = ("negotiated", "uncapped")  # no number: decided case by case / no ceiling
+OPEN_KINDS = ("negotiated", "uncapped", "by_reference")  # no number: decided case by case / no ceiling / by another policy
 SCHEME_CLASS = {"qualification": PK.Qualification, "quantity": PK.Quantity, "flag": PK.Flag,
                 "industry": PK.Industry}
 

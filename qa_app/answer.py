@@ -22,7 +22,7 @@ FACT = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(万|亿|
 AMOUNT_KINDS = {"fixed": "定额", "max_annual": "年度上限", "max_total": "上限", "max_per_item": "单项上限",
                 "max_per_event": "单个展会上限", "max_per_investee": "每家被投企业上限",
                 "max_years": "年限上限", "ratio": "比例", "match_ratio": "配套比例",
-                "rate": "单价", "max_rate": "单价上限", "max_ratio": "比例上限", "negotiated": "无固定金额",
+                "rate": "单价", "max_rate": "单价上限", "max_ratio": "比例上限", "negotiated": "无固定金额", "by_reference": "按其他政策",
                 "uncapped": "无上限"}
 
 

@@ -73,8 +73,10 @@ def decide(measure: dict, outcomes: dict, subject: str, profile: Profile, config
             "estimate_yuan": award.estimate if status == "eligible" else None,
             "cap_yuan": award.cap, "cap_bound": award.bound if status == "eligible" else None,
             "arithmetic": award.arithmetic, "period_years": award.period_years,
-            "no_fixed_amount": any(a["kind"] == "negotiated" for a in measure["amounts"]),  # 一事一议 / 研究确定
+            "no_fixed_amount": any(a["kind"] in ("negotiated", "by_reference") for a in measure["amounts"]),  # 一事一议
             "no_cap": any(a["kind"] == "uncapped" for a in measure["amounts"]),  # 上不封顶
+            "by_reference": next((a["citation"]["quote"] for a in measure["amounts"] if a["kind"] == "by_reference"),
+                                 None),  # the other policy that decides the amount, as quoted
             "reasons": reasons, "missing": missing,
             "missing_fields": list(dict.fromkeys(fields)),
             "citation": measure["citation"]} | _evidence(measure, profile)
@@ -119,6 +121,30 @@ def _level_key(measure: dict):
     return (measure["clause"], limits[0].get("quantity"), rest), limits[0]["value"]
 
 
+def way_groups(measures: list[dict]) -> list[list[str]]:
+    """Measures of one sentence that pay the same amounts: alternative ways to qualify for one award ('营业收入
+    5000万元以上或交易额在100亿元以上的…'), paid once whichever ways the enterprise meets (ids, in order)."""
+    groups: dict = {}
+    for m in measures:
+        if m["amounts"]:
+            pay = tuple((a["kind"], str(a["value"]), a["citation"]["start"]) for a in m["amounts"])
+            groups.setdefault((m["clause"], m["citation"]["start"], m["citation"]["end"], pay), []).append(m["id"])
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def _ways(results: list[dict], policy) -> list[dict]:
+    index = {r["measure"]: r for r in results}
+    forgone = []
+    for ways in way_groups(policy.measures):
+        met = [index[w] for w in ways if w in index and index[w]["status"] == "eligible"]
+        met.sort(key=lambda r: r["estimate_yuan"] if r["estimate_yuan"] is not None else Decimal(-1), reverse=True)
+        for r in met[1:]:
+            r["forgone"] = True
+            r["reasons"].append(f"与{met[0]['label']}（{met[0]['measure']}）是同一奖励的不同条件，只计一次")
+            forgone.append({"measure": r["measure"], "kept": met[0]["measure"], "rule": None, "basis": "alternatives"})
+    return forgone
+
+
 def _levels(results: list[dict], policy) -> list[dict]:
     """Levels of one tiered clause are alternatives: only the highest level reached counts toward the total."""
     groups: dict = {}
@@ -147,7 +173,7 @@ def assess(profile: Profile, graph: Graph, *, same_project=(), as_of: date | Non
     if outcomes is None:
         outcomes = outcomes_for({subject: profile}, policy, engine=engine, config=config)
     results = [decide(m, outcomes, subject, profile, config) for m in policy.measures]
-    forgone = _levels(results, policy) + _no_duplication(results, same_project, policy.rule)
+    forgone = _ways(results, policy) + _levels(results, policy) + _no_duplication(results, same_project, policy.rule)
     counted = [r["estimate_yuan"] for r in results
                if r["status"] == "eligible" and r["estimate_yuan"] is not None and not r.get("forgone")]
     joint = _joint_caps(results, policy)

@@ -153,6 +153,8 @@ def _open_notes(measure: dict) -> str:
         notes.append(f"无固定金额（“{kinds['negotiated']['citation']['quote']}”）")
     if "uncapped" in kinds:
         notes.append(f"无上限（“{kinds['uncapped']['citation']['quote']}”）")
+    if "by_reference" in kinds:
+        notes.append(f"金额按其他政策确定（“{kinds['by_reference']['citation']['quote']}”）")
     return "；".join(notes)
 
 
@@ -180,7 +182,7 @@ def compute(measure: dict, profile, config: ReasonerConfig = ReasonerConfig()) -
     caps = [c for c in (overall, (per_unit[0] * n, per_unit[1]) if per_unit else None) if c]
     cap = min(caps)[0] if caps else None
     if units is None:
-        if "negotiated" in {a["kind"] for a in amounts} and not text:
+        if {"negotiated", "by_reference"} & {a["kind"] for a in amounts} and not text:
             return Award(None, cap, None, notes + (f"；上限 {money(cap)}" if cap is not None else ""), [], years)
         shown = f"上限 {money(cap)}" if cap is not None else "" if "uncapped" in {a["kind"] for a in amounts} else "无上限"
         arithmetic = "；".join(p for p in (text or "无计算公式", shown) if p) + period

@@ -36,7 +36,7 @@ from rdflib.namespace import SH, XSD
 
 from kg_builder.lexicon import load_lexicon
 
-from .assess import _level_key
+from .assess import _level_key, way_groups
 from .awards import CAPS, OVERALL, _rate_bases, compute
 from .config import ReasonerConfig
 from .explain import missing_field
@@ -51,7 +51,7 @@ KNOWN_AMOUNT_KEYS = {"kind", "value", "unit", "base", "base_quantity", "citation
                      "schedule"}  # a schedule is shown, the estimate is its first year's (the amount's value)
 FORMULAS = ("fixed", "ratio", "match_ratio", "rate")
 CEILINGS = ("max_rate", "max_ratio")
-AMOUNT_KINDS = CAPS + FORMULAS + CEILINGS + ("max_years", "negotiated", "uncapped")
+AMOUNT_KINDS = CAPS + FORMULAS + CEILINGS + ("max_years", "negotiated", "uncapped", "by_reference")  # by_reference: no sum
 MAX_SCALE = 6  # DECIMAL(38,6); input quantities are limited to 2 decimals by reasoner.tabular
 INPUT_SCALE = 2
 
@@ -324,8 +324,9 @@ def _parts(policy, config: ReasonerConfig, same_project, t: str, prefix: str) ->
             higher = [j for q, (w, j) in enumerate(members) if w > v or (w == v and q > p)]
             if higher:
                 forgone[i].append(f"(s{t}{i} = 0 AND ({' OR '.join(f's{t}{j} = 0' for j in higher)}))")
-    # no-duplication groups (same project): the highest estimate counts, the first listed on a tie
-    for group in same_project:
+    # no-duplication groups (same project) and one award's alternative ways to qualify (assess.way_groups): the
+    # highest estimate counts, the first listed on a tie
+    for group in [*way_groups(policy.measures), *same_project]:
         members = [index[x] for x in group if x in index]
         if len(set(members)) != len(members):
             raise Unsupported(f"same-project group {group} names a measure twice")

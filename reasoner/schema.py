@@ -58,23 +58,28 @@ def vocabulary(config: ReasonerConfig = ReasonerConfig(), minted: tuple | None =
 
 def resolve_labels(data: dict, config: ReasonerConfig = ReasonerConfig()) -> dict:
     """{"quantities": {"年度销售额": …}} → {"quantities": {"x_…": …}}: a fact may be named by its concept's label."""
-    from kg_builder.mint import normalise
-    by_label = _labels(config, _minted())
+    from kg_builder.mint import minted_id, normalise
+    by_label, ids = _labels(config, _minted())
+
+    def named(scheme: str, k) -> str:  # '外贸集装箱吞吐量' names the concept minted as '年度外贸集装箱吞吐量'
+        found = by_label.get((scheme, normalise(str(k))))
+        return found or (minted_id(scheme, str(k)) if minted_id(scheme, str(k)) in ids else k)
     out = dict(data)
     for key, scheme in (("qualifications", "qualification"), ("quantities", "quantity"), ("flags", "flag")):
         facts = data.get(key)
         if isinstance(facts, dict):
-            out[key] = {by_label.get((scheme, normalise(str(k))), k): v for k, v in facts.items()}
+            out[key] = {named(scheme, k): v for k, v in facts.items()}
     return out
 
 
 @lru_cache(maxsize=16)
-def _labels(config: ReasonerConfig, minted: tuple) -> dict:
+def _labels(config: ReasonerConfig, minted: tuple) -> tuple[dict, set]:
+    """({(scheme, normalised label): concept id}, every concept id) of the vocabulary."""
     from kg_builder.mint import normalise
     by_label: dict = {}
     for c in vocabulary(config, minted):
         by_label.setdefault((c.scheme, normalise(c.zh)), c.id)
-    return by_label
+    return by_label, {c.id for c in vocabulary(config, minted)}
 
 
 def profile_schema(config: ReasonerConfig = ReasonerConfig(), minted: tuple = ()) -> dict:

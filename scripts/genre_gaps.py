@@ -3,6 +3,7 @@
 Run from the project root: .venv/bin/python scripts/genre_gaps.py — then read the diff: a gap that disappeared is progress, a new one is a regression."""
 import re, sys, yaml, pathlib, pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]  # the checkout this script is in, whatever the cwd
+sys.path.insert(0, str(ROOT))  # its code, not an installed copy of another checkout
 p = ROOT / "tests/data/genre_reading/known_gaps.yaml"
 head = "".join(l for l in p.read_text().splitlines(True) if l.startswith("#"))
 OLD = p.read_text()[len(head):]

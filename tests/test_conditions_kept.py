@@ -16,7 +16,7 @@ from kg_builder.config import RESOURCES
 from kg_builder.lexicon import alternation, load_lexicon
 from kg_builder.requirements import requirements_of
 from kg_builder.views import measures_json
-from reasoner.assess import assess
+from reasoner.assess import assess, way_groups
 from reasoner.textprofile import profile_from_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,8 +61,13 @@ def test_every_requirement_part_is_a_condition(path, built):
     text, lex = result.text, load_lexicon(RESOURCES / "lexicon.yaml")
     req, openers = requirements_of(lex), re.compile(alternation(lex.data["benefit_openers"]))
     dropped = []
-    for m in measures_json(result.graph, result.doc_id):
-        spans = [(c["citation"]["start"], c["citation"]["end"]) for c in m["conditions"]]
+    measures = measures_json(result.graph, result.doc_id)
+    # alternative ways to one award ('…以上，或…以上的'): a way's thresholds are conditions of its sibling measure
+    siblings = {w: g for g in way_groups(measures) for w in g}
+    by_id = {m["id"]: m for m in measures}
+    for m in measures:
+        spans = [(c["citation"]["start"], c["citation"]["end"])
+                 for other in siblings.get(m["id"], [m["id"]]) for c in by_id[other]["conditions"]]
         for p0, p1 in requirement_parts(text, m, req, openers):
             if not any(c0 < p1 and p0 < c1 for c0, c1 in spans):
                 dropped.append((m["id"], text[p0:p1]))
@@ -92,7 +97,13 @@ def test_incubator_rated_excellent_is_not_eligible_for_7_1(built):
 @pytest.mark.parametrize("name,article,quote", [
     ("nansha_shangmao_2017", "1", "工商注册地、税务征管关系及统计关系在我区范围内"),
     ("nansha_xiandai_fuwu_2017", "2", "工商注册地、税务征管关系及统计关系在我区范围内"),
-    ("nansha_xianjin_zhizao_jianzhu_2017", "1", "具有独立法人资格、有健全的财务制度、实行独立核算的制造业和建筑业企业"),
+    # each requirement with its own predicate is a condition of its own; the subject (…的制造业和建筑业企业) another,
+    # here an industry condition (any of 制造业, 建筑业)
+    ("nansha_xianjin_zhizao_jianzhu_2017", "1", "具有独立法人资格"),
+    ("nansha_xianjin_zhizao_jianzhu_2017", "1", "有健全的财务制度"),
+    ("nansha_xianjin_zhizao_jianzhu_2017", "1", "实行独立核算"),
+    ("nansha_xianjin_zhizao_jianzhu_2017", "1", "制造业和建筑业"),
+    ("nansha_xiandai_fuwu_2017", "2", "房地产企业除外"),  # an exclusion is kept (negated)
 ])
 def test_applicability_article_is_a_condition_of_every_measure(name, article, quote, built):
     result = built(ROOT / "corpus" / f"{name}.txt")
@@ -111,3 +122,11 @@ def test_commitment_article_is_not_an_applicability_article(built):
     stated = {c["stated_in"] for m in measures_json(result.graph, result.doc_id) for c in m["conditions"]
               if c.get("stated_in")}
     assert stated == {"1"}
+
+
+def test_listed_industries_of_a_subject_are_one_condition_any_of(built):
+    """'…的制造业和建筑业企业': the industries listed before the head noun are alternatives (any of), one condition."""
+    result = built(ROOT / "corpus/nansha_xianjin_zhizao_jianzhu_2017.txt")
+    m = measures_json(result.graph, result.doc_id)[0]
+    found = [c for c in m["conditions"] if c["kind"] == "industry" and c.get("stated_in") == "1"]
+    assert [sorted(c["concepts"]) for c in found] == [["C", "E"]]

@@ -297,6 +297,7 @@ def test_one_profile_across_the_shipped_corpus(library):
     from reasoner.library import assess_library
     from reasoner.profile import profile_from_dict
     facts = {"id": "p", "qualifications": {"HighTechEnterprise": "new"}, "quantities": {"salesAmount": 40000000},
+             "industry": "E",  # 先进制造 第三条（三）pays 新落户的非总部型建筑业企业 at both levels; 第一条 …的制造业和建筑业企业
              "confirmed": ["xicheng_measures_draft/4.1-1", "nansha_xianjin_zhizao_jianzhu_2017/3.3-2",
                            "nansha_shangmao_2017/4.2-1"]}
     first = assess_library(profile_from_dict(facts), library)
