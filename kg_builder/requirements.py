@@ -76,6 +76,7 @@ class Requirements:
         s = NUMBER.sub("", text[a:b]).strip(ENDS)
         if s in self.empty:
             return False
+        s = self.opens.sub("", s)  # '对年' (the rest of '对年营业收入…' once 营业收入 is read) states nothing
         s = self.fillers.sub("", s)  # '年度实现' states nothing; one-character fillers count only alone
         return len(CJK.findall(s)) >= 2
 
@@ -167,10 +168,25 @@ def applicability(structure, req: Requirements) -> list[tuple[str, str, int, int
             out.append((clause, label, a, b, "whole"))
             continue
         first = body.index(hits[0]) if hits and not caption else 0
-        for s0, s1 in body[first:]:
+        scope = body[first:]
+        if hits and not caption:
+            kept = {x for hit in hits for x in _item_scope(text, art, hit, body[body.index(hit):])}
+            scope = [x for x in scope if x in kept]
+        for s0, s1 in scope:
             if not req.skip_sentence.search(text, s0, s1):
                 out += [(clause, label, a, b, mode) for a, b, mode in _sentence_parts(text, s0, s1, req)]
     return out
+
+
+def _item_scope(text: str, art, hit: tuple[int, int], scope: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A marker inside one item of an article ('五、其他 …（二）享受本措施扶持的企业，须承诺…') speaks for that item:
+    the items after it are other rules (validity, interpretation), unless the marker's sentence announces a list
+    ('…须符合以下条件：')."""
+    node = next((n for n in art.walk() if n is not art and n.kind == "item" and hit in n.sentences), None)
+    if node is None or text[hit[0]:hit[1]].rstrip().endswith(("：", ":")):
+        return scope
+    own = {s for n in node.walk() for s in n.sentences}
+    return [s for s in scope if s in own]
 
 
 def _sentence_parts(text: str, s0: int, s1: int, req: Requirements) -> list[tuple[int, int, bool]]:
