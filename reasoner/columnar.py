@@ -51,7 +51,7 @@ KNOWN_AMOUNT_KEYS = {"kind", "value", "unit", "base", "base_quantity", "citation
                      "schedule"}  # a schedule is shown, the estimate is its first year's (the amount's value)
 FORMULAS = ("fixed", "ratio", "match_ratio", "rate")
 CEILINGS = ("max_rate", "max_ratio")
-AMOUNT_KINDS = CAPS + FORMULAS + CEILINGS + ("max_years", "negotiated", "uncapped")
+AMOUNT_KINDS = CAPS + FORMULAS + CEILINGS + ("max_years", "negotiated", "uncapped", "by_reference")  # by_reference: no sum
 MAX_SCALE = 6  # DECIMAL(38,6); input quantities are limited to 2 decimals by reasoner.tabular
 INPUT_SCALE = 2
 
@@ -213,7 +213,7 @@ def _award(m: dict, i: int, facts: _Facts, config: ReasonerConfig) -> tuple[str,
     Raises Unsupported for an award that depends on the profile in a way not compiled (a ceiling × a fact,
     a formula in another currency): that measure alone is then computed by the Python path."""
     for a in m["amounts"]:
-        if a["kind"] not in AMOUNT_KINDS + ("by_reference",):  # by_reference: no sum, as unknown
+        if a["kind"] not in AMOUNT_KINDS:
             raise Unsupported(f"{m['id']}: amount kind {a['kind']!r} is not compiled")
         if set(a) - KNOWN_AMOUNT_KEYS:
             raise Unsupported(f"{m['id']}: amount fields {sorted(set(a) - KNOWN_AMOUNT_KEYS)} are not compiled")
