@@ -428,6 +428,14 @@ def _value(solution, name: str):
     return None if term is None else term.value
 
 
+def _kind_order() -> dict[str, int]:
+    from kg_builder.vocab import AMOUNT_KINDS
+    return {k: i for i, k in enumerate(AMOUNT_KINDS)}
+
+
+_KIND_ORDER = _kind_order()
+
+
 def run_query(p: Parsed, graph: Graph, docs: list[Document]) -> dict:
     """Run the query; one answer per (document, clause), its quote the span of the matching measures."""
     from qa_app.answer import amount_text
@@ -447,7 +455,8 @@ def run_query(p: Parsed, graph: Graph, docs: list[Document]) -> dict:
         g["beneficiaries"].add(_value(r, "ben"))
         if _value(r, "kind") is not None:
             value = _value(r, "value")
-            g["amounts"][(_value(r, "kind").rsplit("#", 1)[-1], None if value is None else Decimal(value))] = None
+            amount = (_value(r, "kind").rsplit("#", 1)[-1], None if value is None else Decimal(value))
+            g["amounts"][amount] = min(g["amounts"].get(amount, 1 << 62), int(_value(r, "mS")))
         if _value(r, "agg") is not None:
             agg = Decimal(_value(r, "agg"))
     answers = []
@@ -456,7 +465,10 @@ def run_query(p: Parsed, graph: Graph, docs: list[Document]) -> dict:
         start = min(s for s, _ in g["spans"])
         end = max(e for _, e in g["spans"])
         quote = texts[doc][start:end]
-        amounts = [{"kind": k, "value": None if v is None else _decimal_text(v)} for k, v in g["amounts"]]
+        # in the text's order, whatever order the store returns rows in (rdflib and pyoxigraph differ)
+        order = sorted(g["amounts"], key=lambda kv: (g["amounts"][kv], _KIND_ORDER.get(kv[0], 99),
+                                                      Decimal(-1) if kv[1] is None else kv[1]))
+        amounts = [{"kind": k, "value": None if v is None else _decimal_text(v)} for k, v in order]
         shown = "；".join(dict.fromkeys(amount_text({"kind": a["kind"], "value": a["value"], "citation": {"quote": "…"}})
                                        for a in amounts))
         answers.append({"document": d.id, "document_title": d.short_title, "clause": clause, "label": g["label"],
