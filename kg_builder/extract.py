@@ -11,6 +11,7 @@ from .measures import ClauseFacts, Condition, Measure, extract_measures
 from .nlp import Finding, make_reader
 from .requirements import applicability, requirements_of
 from .safety import keep_unread
+from .segment import _trim
 from .structure import Node, Structure
 
 # Captions of the closing part when it is a chapter or a numbered heading (第五章 附则, 九、其他):
@@ -159,11 +160,7 @@ def _article_leads(structure: Structure, measures: list[Measure], lexicon: Lexic
 
 
 def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
-    while a < b and text[a] in " \u3000\t\r\n":
-        a += 1
-    while b > a and text[b - 1] in " \u3000\t\r\n。；;":
-        b -= 1
-    return a, b
+    return _trim(text, a, b, ends="。；;")
 
 
 def _apply_applicability(structure: Structure, measures: list[Measure], lexicon: Lexicon, lexicon_path) -> None:

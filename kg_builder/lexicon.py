@@ -140,3 +140,16 @@ def load_lexicon(path: Path) -> Lexicon:
     for e in data.get("counts", []):  # what per-item rates count: profile quantities, not matched as terms
         concepts[e["id"]] = Concept("quantity", e["id"], e["zh"], e.get("en", e["zh"]), e.get("unit"))
     return Lexicon(data, concepts, Matchers(matchers), Matchers(profile))
+
+
+_DERIVED: dict[tuple[int, type], tuple["Lexicon", object]] = {}
+
+
+def derived(lexicon: "Lexicon", make):
+    """`make(lexicon)` (a class of compiled patterns), made once per lexicon object (Lexicon holds dicts, so it
+    cannot key an lru_cache; the entry keeps the lexicon so its id is not reused)."""
+    key = (id(lexicon), make)
+    hit = _DERIVED.get(key)
+    if hit is None or hit[0] is not lexicon:
+        hit = _DERIVED[key] = (lexicon, make(lexicon))
+    return hit[1]

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import re
-from .lexicon import Lexicon, alternation
+from .lexicon import Lexicon, alternation, derived
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NUMBER = re.compile(r"[\d０-９.．,，%％一二三四五六七八九十百千万亿两零〇]+\s*(?:万元|亿元|元|万|亿|年|个月|月|天|日|平方米|㎡|人次|人|家|项|件|台|个|美元|倍)?")
@@ -133,14 +133,8 @@ class Requirements:
         return start, start + len(text[start:hi].rstrip())
 
 
-_CACHE: dict[int, tuple[Lexicon, Requirements]] = {}
-
-
 def requirements_of(lexicon: Lexicon) -> Requirements:
-    hit = _CACHE.get(id(lexicon))
-    if hit is None or hit[0] is not lexicon:
-        hit = _CACHE[id(lexicon)] = (lexicon, Requirements(lexicon))
-    return hit[1]
+    return derived(lexicon, Requirements)
 
 
 def applicability(structure, req: Requirements) -> list[tuple[str, str, int, int, str]]:

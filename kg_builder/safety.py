@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .lexicon import Lexicon, alternation
+from .lexicon import Lexicon, alternation, derived
 from .measures import Condition, Measure
 from .requirements import requirements_of
 
@@ -46,14 +46,8 @@ class _Words:
         self.empty = set(data.get("benefits", [])) | set(data.get("beneficiaries", []))
 
 
-_CACHE: dict[int, tuple[Lexicon, _Words]] = {}
-
-
 def _words(lexicon: Lexicon) -> _Words:
-    hit = _CACHE.get(id(lexicon))
-    if hit is None or hit[0] is not lexicon:
-        hit = _CACHE[id(lexicon)] = (lexicon, _Words(lexicon))
-    return hit[1]
+    return derived(lexicon, _Words)
 
 
 def parts(text: str, a: int, b: int) -> list[tuple[int, int]]:

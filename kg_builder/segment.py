@@ -35,10 +35,11 @@ def _spans(text: str, start: int, end: int, pattern: re.Pattern) -> list[tuple[i
     return [(a, b) for a, b in (_trim(text, a, b) for a, b in out) if b > a]
 
 
-def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+def _trim(text: str, a: int, b: int, ends: str = "") -> tuple[int, int]:
+    """text[a:b] without surrounding white space (and, at the end, any of `ends`)."""
     while a < b and text[a] in " \u3000\t\r\n":
         a += 1
-    while b > a and text[b - 1] in " \u3000\t\r\n":
+    while b > a and text[b - 1] in " \u3000\t\r\n" + ends:
         b -= 1
     return a, b
 
